@@ -1,0 +1,1 @@
+"""Plugin ``opendatalocale_search``: CKAN's dataset search on PostgreSQL."""

@@ -1,0 +1,142 @@
+"""From the document CKAN sends to its index to a row of our index table.
+
+CKAN builds the same dictionary for Solr and for us (``index_package``, after
+every plugin's ``before_dataset_index``). Here it becomes:
+
+- ``doc``: every field as a list of JSON scalars (facets, ranges, sorts, ``fl``);
+- ``tokens``: ``field=value`` for each exact-match value and ``field`` for each
+  present field, under one GIN index (filters, permission labels, ``field:*``);
+- four text blobs for the weighted French ``tsvector`` (what Solr copies into
+  its catch-all ``text`` field): title (A), notes (B), names, tags, groups and
+  organisation (C), everything else (D).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Optional
+
+from dateutil.parser import isoparse
+
+from .solr_schema import NGRAM, TEXT, SolrSchema, ckan_schema
+
+__all__ = ["IndexRow", "build_row", "token", "presence_token", "sort_key",
+           "STORED_ONLY"]
+
+# kept in their own columns, never searched
+STORED_ONLY = ("data_dict", "validated_data_dict")
+# GIN keys are limited in size: longer values are matched through their hash
+_MAX_TOKEN_VALUE = 200
+_WEIGHT_A = ("title",)
+_WEIGHT_B = ("notes",)
+_WEIGHT_C = ("name", "tags", "groups", "organization")
+
+
+@dataclass
+class IndexRow:
+    index_id: str
+    id: str
+    site_id: str
+    name: Optional[str]
+    title_sort: Optional[str]
+    metadata_modified: Optional[datetime]
+    metadata_created: Optional[datetime]
+    doc: dict[str, list[Any]]
+    tokens: list[str]
+    text_a: str
+    text_b: str
+    text_c: str
+    text_d: str
+    data_dict: Optional[str]
+    validated_data_dict: Optional[str]
+
+
+def scalar(value: Any) -> Any:
+    """A JSON scalar as Solr would store it (dicts and lists become JSON)."""
+    if isinstance(value, bool) or isinstance(value, int):
+        return value
+    if isinstance(value, (datetime, date)):
+        text = value.isoformat()
+        return text + "Z" if isinstance(value, datetime) and not value.tzinfo else text
+    if isinstance(value, (dict, list, tuple)):
+        return json.dumps(value, sort_keys=True, default=str)
+    return str(value)
+
+
+def as_text(value: Any) -> str:
+    """The text form of a stored scalar, identical to PostgreSQL's ``->>``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def token(field: str, value: str) -> str:
+    if len(value) > _MAX_TOKEN_VALUE:
+        return f"{field}#{hashlib.md5(value.encode('utf-8')).hexdigest()}"
+    return f"{field}={value}"
+
+
+def presence_token(field: str) -> str:
+    return field
+
+
+def sort_key(text: Optional[str]) -> Optional[str]:
+    """French-friendly sort key: case and accents ignored ("Été" beside "ete")."""
+    if text is None:
+        return None
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _parse_date(value: Any) -> Optional[datetime]:
+    if not value:
+        return None
+    try:
+        return isoparse(str(value))
+    except ValueError:
+        return None
+
+
+def build_row(solr_doc: dict[str, Any], schema: Optional[SolrSchema] = None) -> IndexRow:
+    schema = schema or ckan_schema()
+    doc: dict[str, list[Any]] = {}
+    tokens: list[str] = []
+    blobs: dict[str, list[str]] = {"a": [], "b": [], "c": [], "d": []}
+    for key, value in solr_doc.items():
+        if key in STORED_ONLY or value is None:
+            continue
+        values = list(value) if isinstance(value, (list, tuple, set)) else [value]
+        values = [scalar(v) for v in values if v is not None]
+        if not values:
+            continue
+        doc[key] = values
+        field = schema.field(key)
+        tokens.append(presence_token(key))
+        if field.kind not in (TEXT, NGRAM):
+            tokens.extend(token(key, as_text(v)) for v in values)
+        if key == "text" or schema.copied_into(key, "text"):
+            bucket = ("a" if key in _WEIGHT_A else "b" if key in _WEIGHT_B
+                      else "c" if key in _WEIGHT_C or key.startswith("vocab_")
+                      else "d")
+            blobs[bucket].extend(as_text(v) for v in values)
+    first = {k: v[0] for k, v in doc.items()}
+    return IndexRow(
+        index_id=str(first.get("index_id") or first["id"]),
+        id=str(first["id"]),
+        site_id=str(first.get("site_id", "")),
+        name=first.get("name"),
+        title_sort=sort_key(first.get("title_string") or first.get("title")),
+        metadata_modified=_parse_date(first.get("metadata_modified")),
+        metadata_created=_parse_date(first.get("metadata_created")),
+        doc=doc,
+        tokens=sorted(set(tokens)),
+        text_a="\n".join(blobs["a"]),
+        text_b="\n".join(blobs["b"]),
+        text_c="\n".join(blobs["c"]),
+        text_d="\n".join(blobs["d"]),
+        data_dict=solr_doc.get("data_dict"),
+        validated_data_dict=solr_doc.get("validated_data_dict"),
+    )

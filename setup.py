@@ -1,0 +1,40 @@
+from setuptools import find_namespace_packages, setup
+
+# schemas/ and i18n/ live at the repository root and are installed inside the
+# package (see ckanext/opendatalocale/resources.py).
+DATA_PACKAGES = {
+    "ckanext.opendatalocale.i18n": "i18n",
+    "ckanext.opendatalocale.schemas": "schemas",
+}
+
+setup(
+    name="ckanext-opendatalocale",
+    version="0.1.0",
+    description="CKAN plugins for a territorial open-data portal of the French "
+                "socle commun des données locales (SCDL)",
+    long_description=open("README.md", encoding="utf-8").read(),
+    long_description_content_type="text/markdown",
+    license="AGPL-3.0-or-later",
+    python_requires=">=3.9",
+    packages=find_namespace_packages(include=["ckanext.opendatalocale*"])
+    + list(DATA_PACKAGES),
+    package_dir=DATA_PACKAGES,
+    package_data={
+        "ckanext.opendatalocale": [
+            "*/config_declaration.yaml",
+            "migration/*/alembic.ini", "migration/*/README",
+            "migration/*/script.py.mako",
+            "templates/**/*", "assets/**/*", "public/**/*",
+        ],
+        "ckanext.opendatalocale.i18n": ["*.pot", "*/LC_MESSAGES/*.po",
+                                        "*/LC_MESSAGES/*.mo"],
+        "ckanext.opendatalocale.schemas": ["**/*"],
+    },
+    install_requires=["ckan>=2.11.6,<2.12"],
+    entry_points={
+        "ckan.plugins": [
+            "opendatalocale_search = "
+            "ckanext.opendatalocale.search.plugin:SearchPlugin",
+        ],
+    },
+)
