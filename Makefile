@@ -1,0 +1,89 @@
+# ckanext-opendatalocale — the two commands: `make serve` and `make test`.
+# Database and Redis URLs come from the environment, with local defaults.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+HOST ?= 127.0.0.1
+DB_URL ?= postgresql://postgres@127.0.0.1:5432/opendatalocale
+REDIS_URL ?= redis://127.0.0.1:6379/0
+TEST_DB_URL ?= postgresql://postgres@127.0.0.1:5432/opendatalocale_test
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
+SITE_URL ?= http://$(HOST):$(PORT)
+CKAN := $(BIN)/ckan -c ckan.ini
+TEST_ENV := CKAN_SQLALCHEMY_URL=$(TEST_DB_URL) CKAN_REDIS_URL=$(TEST_REDIS_URL)
+
+.PHONY: serve test install install-test config database demo bench-search i18n clean-venv
+
+## serve: install, configure, migrate, load the demo and serve the portal in French
+serve: install config database demo
+	@echo "Portail en français sur $(SITE_URL) (identifiants : demo-credentials.txt)"
+	$(CKAN) run -H $(HOST) -p $(PORT)
+
+## test: the same set-up on a test database, then the whole suite
+test: install-test
+	$(BIN)/python tools/ensure_database.py "$(TEST_DB_URL)"
+	$(TEST_ENV) $(BIN)/ckan -c test.ini db upgrade
+	bash tools/ensure_chromium.sh
+	$(TEST_ENV) $(BIN)/pytest --ckan-ini=test.ini tests
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+$(VENV)/.installed: requirements.txt setup.py
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip setuptools wheel
+	$(BIN)/pip install -q -r requirements.txt
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed dev-requirements.txt
+	$(BIN)/pip install -q -r dev-requirements.txt
+	touch $@
+
+## config: ckan.ini generated once (its secrets kept), our settings applied every time
+config: install
+	test -f ckan.ini || $(BIN)/ckan generate config ckan.ini
+	$(BIN)/ckan config-tool ckan.ini \
+		"sqlalchemy.url = $(DB_URL)" \
+		"ckan.redis.url = $(REDIS_URL)" \
+		"ckan.site_url = $(SITE_URL)" \
+		"ckan.site_id = opendatalocale" \
+		"ckan.site_title = Portail open data du territoire" \
+		"ckan.plugins = activity image_view text_view opendatalocale_search" \
+		"ckan.views.default_views = image_view text_view" \
+		"ckan.locale_default = fr" \
+		"ckan.locales_offered = fr en" \
+		"ckan.display_timezone = Europe/Paris" \
+		"ckan.storage_path = $(CURDIR)/storage" \
+		"ckan.csrf_protection.ignore_extensions = false" \
+		"ckan.auth.create_user_via_web = false" \
+		"ckan.auth.user_create_organizations = false"
+	$(BIN)/ckan config-tool ckan.ini -s logger_ckan "level = INFO"
+	$(BIN)/ckan config-tool ckan.ini -s logger_ckanext "level = INFO"
+	mkdir -p storage
+
+database: config
+	$(BIN)/python tools/ensure_database.py "$(DB_URL)"
+	$(CKAN) db upgrade
+
+demo: database
+	$(BIN)/python demo/load.py ckan.ini $(SITE_URL)
+
+## bench-search: search benchmark at 10 000 and 100 000 datasets (see README)
+bench-search: install-test
+	$(BIN)/python tools/ensure_database.py "$(BENCH_DB_URL)"
+	CKAN_SQLALCHEMY_URL=$(BENCH_DB_URL) CKAN_REDIS_URL=$(BENCH_REDIS_URL) \
+		$(BIN)/python bench/search/run.py $(BENCH_SIZES)
+
+BENCH_DB_URL ?= postgresql://postgres@127.0.0.1:5432/opendatalocale_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/3
+BENCH_SIZES ?= 10000 100000
+
+## i18n: extract our strings, add the core strings we complete, compile French
+i18n: install-test
+	$(BIN)/python tools/i18n.py
+
+clean-venv:
+	rm -rf $(VENV)

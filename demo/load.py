@@ -1,0 +1,123 @@
+"""Load the demo portal: a sysadmin, an editor, organisations and datasets.
+
+Usage: python demo/load.py CONFIG [SITE_URL]
+
+Idempotent: what exists is kept (the sysadmin's password and API token are
+read back from ``demo-credentials.txt``), what is missing is created. Prints
+the credentials and writes them to ``demo-credentials.txt`` at the repository
+root.
+"""
+from __future__ import annotations
+
+import json
+import secrets
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CREDENTIALS = ROOT / "demo-credentials.txt"
+DATA = Path(__file__).resolve().parent / "datasets.json"
+
+SYSADMIN = "admin"
+EDITOR = "secretaire-cesson"
+
+
+def read_credentials() -> dict[str, str]:
+    values: dict[str, str] = {}
+    if CREDENTIALS.exists():
+        for line in CREDENTIALS.read_text(encoding="utf-8").splitlines():
+            if "=" in line and not line.startswith("#"):
+                key, value = line.split("=", 1)
+                values[key.strip()] = value.strip()
+    return values
+
+
+def ensure_user(model, name: str, password: str, sysadmin: bool, fullname: str) -> None:
+    from ckan.logic import get_action
+    user = model.User.get(name)
+    if user is None:
+        get_action("user_create")({"ignore_auth": True}, {
+            "name": name, "password": password, "fullname": fullname,
+            "email": f"{name}@demo.opendatalocale.localhost"})
+        user = model.User.get(name)
+    user.password = password  # the password of the credentials file, always
+    user.sysadmin = sysadmin
+    user.state = "active"
+    model.Session.commit()
+
+
+def valid_token(model, token: str) -> bool:
+    from ckan.lib.api_token import decode
+    data = decode(token) if token else None
+    return bool(data) and model.ApiToken.get(data.get("jti")) is not None
+
+
+def load(site_url: str) -> dict[str, str]:
+    import ckan.model as model
+    from ckan.logic import get_action
+
+    creds = read_credentials()
+    admin_password = creds.get("admin_password") or secrets.token_urlsafe(12)
+    editor_password = creds.get("editor_password") or secrets.token_urlsafe(12)
+    ensure_user(model, SYSADMIN, admin_password, True, "Administrateur du portail")
+    ensure_user(model, EDITOR, editor_password, False, "Secrétaire de mairie (démo)")
+    context = {"user": SYSADMIN, "ignore_auth": True}
+
+    token = creds.get("admin_api_token", "")
+    if not valid_token(model, token):
+        token = get_action("api_token_create")(
+            dict(context), {"user": SYSADMIN, "name": "demo"})["token"]
+
+    data = json.loads(DATA.read_text(encoding="utf-8"))
+    for org in data["organizations"]:
+        if model.Group.get(org["name"]) is None:
+            get_action("organization_create")(dict(context), dict(org))
+    get_action("organization_member_create")(dict(context), {
+        "id": data["editor_organization"], "username": EDITOR, "role": "editor"})
+    created = 0
+    for dataset in data["datasets"]:
+        if model.Package.get(dataset["name"]) is None:
+            get_action("package_create")(dict(context), dict(dataset))
+            created += 1
+
+    return {
+        "site_url": site_url,
+        "admin_user": SYSADMIN,
+        "admin_password": admin_password,
+        "admin_api_token": token,
+        "editor_user": EDITOR,
+        "editor_password": editor_password,
+        "editor_organization": data["editor_organization"],
+        "datasets_created": str(created),
+    }
+
+
+def write_credentials(values: dict[str, str]) -> None:
+    lines = [
+        "# Portail de démonstration ckanext-opendatalocale (make serve).",
+        "# Identifiants de démonstration : ne pas utiliser en production.",
+    ] + [f"{k} = {v}" for k, v in values.items() if k != "datasets_created"]
+    CREDENTIALS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main(config_path: str, site_url: str = "http://127.0.0.1:5000") -> None:
+    from ckan.cli import load_config
+    from ckan.config.middleware import make_app
+
+    app = make_app(load_config(config_path))
+    flask_app = getattr(app, "_wsgi_app", app)
+    with flask_app.test_request_context():
+        values = load(site_url)
+    write_credentials(values)
+    print(f"""
+Portail de démonstration prêt : {values['site_url']}
+  Administrateur : {values['admin_user']} / {values['admin_password']}
+  Jeton d'API de l'administrateur : {values['admin_api_token']}
+  Éditrice de {values['editor_organization']} : {values['editor_user']} / {values['editor_password']}
+  Jeux de données créés à ce lancement : {values['datasets_created']}
+  (identifiants enregistrés dans {CREDENTIALS.name})
+""")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
