@@ -74,12 +74,13 @@ demo: database
 ## bench-search: search benchmark at 10 000 and 100 000 datasets (see README)
 bench-search: install-test
 	$(BIN)/python tools/ensure_database.py "$(BENCH_DB_URL)"
-	CKAN_SQLALCHEMY_URL=$(BENCH_DB_URL) CKAN_REDIS_URL=$(BENCH_REDIS_URL) \
-		$(BIN)/python bench/search/run.py $(BENCH_SIZES)
+	$(BENCH_ENV) $(BIN)/ckan -c test.ini db upgrade
+	$(BENCH_ENV) $(BIN)/python bench/search/run.py $(BENCH_SIZES)
 
 BENCH_DB_URL ?= postgresql://postgres@127.0.0.1:5432/opendatalocale_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/3
 BENCH_SIZES ?= 10000 100000
+BENCH_ENV := CKAN_SQLALCHEMY_URL=$(BENCH_DB_URL) CKAN_REDIS_URL=$(BENCH_REDIS_URL)
 
 ## i18n: extract our strings, add the core strings we complete, compile French
 i18n: install-test
