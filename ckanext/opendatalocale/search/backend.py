@@ -32,14 +32,19 @@ import ckan.model as model
 from . import lucene
 from .compiler import (RANK_WEIGHTS, TEXT_CONFIG, Compiled, Compiler,
                        text_terms)
-from .documents import build_row
+from .documents import (COLUMN_FIELDS, LABELS_FIELD, build_row, fast_facet,
+                        presence_token)
 from .solr_schema import DATE, NUMBER, TEXT, NGRAM, ckan_schema
 
 __all__ = ["PostgresSolr", "Results", "SUPPORTED_PARAMS"]
 
 log = logging.getLogger(__name__)
 
-TABLE = "opendatalocale_search_index"
+INDEX = "opendatalocale_search_index"
+DOCUMENT = "opendatalocale_search_document"
+# the narrow table i, and the wide one d when a condition needs it (PostgreSQL
+# removes a LEFT JOIN on a unique key when none of its columns is used)
+FROM = f"{INDEX} i LEFT JOIN {DOCUMENT} d ON d.index_id = i.index_id"
 MAX_Q_LENGTH = 2000
 _MAX_TEXT = 500_000  # characters of a text blob fed to to_tsvector (1 MB limit)
 
@@ -52,7 +57,6 @@ SUPPORTED_PARAMS = {
 }
 
 _SORT_ITEM = re.compile(r"^([A-Za-z0-9_.\-]+)\s+(asc|desc)$", re.IGNORECASE)
-_COLUMNS = {"id", "name", "data_dict", "validated_data_dict", "index_id"}
 
 
 class Results:
@@ -83,39 +87,40 @@ class PostgresSolr:
     # -- index side ---------------------------------------------------------
     def add(self, docs: Iterable[dict[str, Any]], commit: bool = True,
             **kwargs: Any) -> None:
-        rows = [build_row(doc) for doc in docs]
+        # CKAN only re-raises SearchIndexError from its indexing hook: any
+        # other error would be swallowed and leave the dataset unindexed
+        try:
+            self._add([build_row(doc) for doc in docs])
+        except SearchIndexError:
+            raise
+        except Exception as e:
+            raise SearchIndexError(f"PostgreSQL search index write failed: {e}") from e
+
+    def _add(self, rows: list) -> None:
         if not rows:
             return
-        values = [(
-            r.index_id, r.id, r.site_id, r.name, r.title_sort,
-            r.metadata_modified, r.metadata_created, json.dumps(r.doc), r.tokens,
-            r.text_a[:_MAX_TEXT], r.text_b[:_MAX_TEXT], r.text_c[:_MAX_TEXT],
-            r.text_d[:_MAX_TEXT], r.data_dict, r.validated_data_dict,
-        ) for r in rows]
+        columns = list(COLUMN_FIELDS)
+        index_values = [
+            (r.index_id, *[r.columns[c] for c in columns], r.labels, r.title_sort,
+             r.metadata_modified, r.metadata_created, r.facets) for r in rows]
+        index_sql = _upsert(INDEX, ["index_id", *columns, "labels", "title_sort",
+                                    "metadata_modified", "metadata_created", "facets"])
+        document_values = [
+            (r.index_id, json.dumps(r.doc), r.tokens, r.text_a[:_MAX_TEXT],
+             r.text_b[:_MAX_TEXT], r.text_c[:_MAX_TEXT], r.text_d[:_MAX_TEXT],
+             r.data_dict, r.validated_data_dict) for r in rows]
         weight = f"setweight(to_tsvector('{TEXT_CONFIG}', %s), '{{}}')"
-        template = (
-            "(%s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s::text[], "
-            + " || ".join(weight.format(w) for w in "ABCD")
-            + ", %s, %s, now())")
-        sql = (
-            f"INSERT INTO {TABLE} (index_id, id, site_id, name, title_sort, "
-            "metadata_modified, metadata_created, doc, tokens, tsv, data_dict, "
-            "validated_data_dict, indexed_at) VALUES %s "
-            "ON CONFLICT (index_id) DO UPDATE SET id = EXCLUDED.id, "
-            "site_id = EXCLUDED.site_id, name = EXCLUDED.name, "
-            "title_sort = EXCLUDED.title_sort, "
-            "metadata_modified = EXCLUDED.metadata_modified, "
-            "metadata_created = EXCLUDED.metadata_created, doc = EXCLUDED.doc, "
-            "tokens = EXCLUDED.tokens, tsv = EXCLUDED.tsv, "
-            "data_dict = EXCLUDED.data_dict, "
-            "validated_data_dict = EXCLUDED.validated_data_dict, indexed_at = now()")
-        try:
-            with _engine().begin() as conn:
-                cursor = conn.connection.cursor()
-                cursor.execute("SET LOCAL synchronous_commit = off")
-                psycopg2.extras.execute_values(cursor, sql, values, template=template)
-        except Exception as e:  # CKAN re-raises only SearchIndexError on commit
-            raise SearchIndexError(f"PostgreSQL search index write failed: {e}") from e
+        document_template = ("(%s, %s::jsonb, %s::text[], "
+                             + " || ".join(weight.format(w) for w in "ABCD")
+                             + ", %s, %s, now())")
+        document_sql = _upsert(DOCUMENT, ["index_id", "doc", "tokens", "tsv", "data_dict",
+                                          "validated_data_dict", "indexed_at"])
+        with _engine().begin() as conn:
+            cursor = conn.connection.cursor()
+            cursor.execute("SET LOCAL synchronous_commit = off")
+            psycopg2.extras.execute_values(cursor, index_sql, index_values)
+            psycopg2.extras.execute_values(cursor, document_sql, document_values,
+                                           template=document_template)
 
     def delete(self, id: Optional[Any] = None, q: Optional[str] = None,
                commit: bool = True, **kwargs: Any) -> None:
@@ -124,10 +129,11 @@ class PostgresSolr:
                 conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
                 if id is not None:
                     ids = list(id) if isinstance(id, (list, tuple, set)) else [id]
-                    _execute(conn, f"DELETE FROM {TABLE} WHERE index_id = ANY(%s)", [ids])
+                    _execute(conn, f"DELETE FROM {INDEX} WHERE index_id = ANY(%s)", [ids])
                 if q is not None:
                     where = self._where(conn, [lucene.parse(q)])
-                    _execute(conn, f"DELETE FROM {TABLE} WHERE {where.sql}",
+                    _execute(conn, f"DELETE FROM {INDEX} WHERE index_id IN "
+                             f"(SELECT i.index_id FROM {FROM} WHERE {where.sql})",
                              where.params)
         except lucene.QuerySyntaxError as e:
             raise SearchIndexError(f"Invalid delete query {q!r}: {e}") from e
@@ -141,8 +147,9 @@ class PostgresSolr:
 
     def optimize(self, *args: Any, **kwargs: Any) -> None:
         with _engine().connect() as conn:
-            conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
-                f"VACUUM ANALYZE {TABLE}")
+            autocommit = conn.execution_options(isolation_level="AUTOCOMMIT")
+            autocommit.exec_driver_sql(f"VACUUM ANALYZE {INDEX}")
+            autocommit.exec_driver_sql(f"VACUUM ANALYZE {DOCUMENT}")
 
     # -- query side ---------------------------------------------------------
     def search(self, q: Optional[str] = None, **params: Any) -> Results:
@@ -189,7 +196,7 @@ class PostgresSolr:
             cached = cache.get(key)
             if cached is not None:
                 return cached["count"], cached["facets"]
-        count = _execute(conn, f"SELECT count(*) FROM {TABLE} WHERE {where.sql}",
+        count = _execute(conn, f"SELECT count(*) FROM {FROM} WHERE {where.sql}",
                          where.params).scalar()
         facets = self._facets(conn, where, request) if request.facet_fields else {}
         if key is not None and count >= cache.min_count():
@@ -197,27 +204,45 @@ class PostgresSolr:
         return count, facets
 
     def _facets(self, conn, where: Compiled, request: "_Request") -> dict[str, list]:
+        """Counts per value, each field read from where it is cheapest: a
+        column, the narrow table's ``facets`` array, or the document."""
         fields = request.facet_fields
-        if request.facet_mincount > 0:
-            counted = (f"SELECT f, v, count(*) AS c FROM {TABLE} i "
-                       "CROSS JOIN LATERAL unnest(%s::text[]) AS f "
-                       "CROSS JOIN LATERAL (SELECT DISTINCT x FROM "
-                       "jsonb_array_elements_text(i.doc -> f) AS x) AS vals(v) "
-                       f"WHERE {where.sql} GROUP BY f, v")
-        else:  # facet.mincount=0: values of every document, counted in the result
-            counted = (f"SELECT f, v, count(*) FILTER (WHERE {where.sql}) AS c "
-                       f"FROM {TABLE} i CROSS JOIN LATERAL unnest(%s::text[]) AS f "
-                       "CROSS JOIN LATERAL (SELECT DISTINCT x FROM "
-                       "jsonb_array_elements_text(i.doc -> f) AS x) AS vals(v) "
-                       "GROUP BY f, v")
-        params = ([fields] + where.params if request.facet_mincount > 0
-                  else where.params + [fields])
+        every = request.facet_mincount <= 0  # Solr: values of all documents, even 0
+        count = f"count(*) FILTER (WHERE {where.sql})" if every else "count(*)"
+        condition = "" if every else f"AND {where.sql}"
+        branches: list[Compiled] = []
+        fast = [f for f in fields if fast_facet(f)]
+        for field in fields:
+            if field in COLUMN_FIELDS:
+                branches.append(Compiled(
+                    f"SELECT %s AS f, i.{field} AS v, {count} AS c FROM {FROM} "
+                    f"WHERE i.{field} IS NOT NULL {condition} GROUP BY 2",
+                    [field, *where.params]))
+            elif field == LABELS_FIELD:
+                branches.append(Compiled(
+                    f"SELECT %s AS f, v, {count} AS c FROM {FROM} "
+                    f"CROSS JOIN LATERAL unnest(i.labels) AS v WHERE true {condition} "
+                    "GROUP BY 2", [field, *where.params]))
+            elif field not in fast:
+                branches.append(Compiled(
+                    f"SELECT %s AS f, v, {count} AS c FROM {FROM} "
+                    "CROSS JOIN LATERAL (SELECT DISTINCT x FROM "
+                    "jsonb_array_elements_text(d.doc -> %s) AS x) AS vals(v) "
+                    f"WHERE true {condition} GROUP BY 2", [field, *where.params, field]
+                    if every else [field, field, *where.params]))
+        if fast:
+            branches.append(Compiled(
+                f"SELECT split_part(t, '=', 1) AS f, substr(t, strpos(t, '=') + 1) AS v, "
+                f"{count} AS c FROM {FROM} CROSS JOIN LATERAL unnest(i.facets) AS t "
+                f"WHERE split_part(t, '=', 1) = ANY(%s) {condition} GROUP BY 1, 2",
+                [*where.params, fast] if every else [fast, *where.params]))
+        union = " UNION ALL ".join(f"({b.sql})" for b in branches)
         sql = (f"SELECT f, v, c FROM (SELECT f, v, c, row_number() OVER "
                f"(PARTITION BY f ORDER BY c DESC, v COLLATE \"C\") AS r "
-               f"FROM ({counted}) counted WHERE c >= %s) ranked "
+               f"FROM ({union}) AS counted WHERE c >= %s) ranked "
                "WHERE %s < 0 OR r <= %s ORDER BY f, r")
-        params += [max(request.facet_mincount, 0), request.facet_limit,
-                   request.facet_limit]
+        params = [p for b in branches for p in b.params] + [max(request.facet_mincount, 0), request.facet_limit,
+                                 request.facet_limit]
         facets: dict[str, list[Any]] = {f: [] for f in fields}
         for f, v, c in _execute(conn, sql, params):
             facets[f].extend([v, c])
@@ -225,17 +250,39 @@ class PostgresSolr:
 
     def _page(self, conn, where: Compiled, rank: str,
               request: "_Request") -> list[dict[str, Any]]:
-        order = request.order_by()
+        """The page in two steps: the ordered ids from the narrow table (the
+        documents joined only if a condition or the order needs them), then
+        the requested fields of just those rows."""
+        order = request.order_by(lambda field: self._indexed(conn, field))
+        ids = _execute(conn,
+                       f"SELECT i.index_id, {rank} AS score FROM {FROM} WHERE {where.sql} "
+                       f"ORDER BY {order} LIMIT %s OFFSET %s",
+                       where.params + [request.rows, request.start]).all()
+        if not ids:
+            return []
         wanted = request.fields
-        picked = _COLUMNS if "*" in wanted else _COLUMNS & wanted
-        columns = ["index_id"] + sorted(picked - {"index_id"})
-        needs_doc = "*" in wanted or bool(wanted - _COLUMNS - {"score"})
-        select = ", ".join(columns + (["doc"] if needs_doc else [])
-                           + [f"{rank} AS score"])
-        sql = (f"SELECT {select} FROM {TABLE} WHERE {where.sql} "
-               f"ORDER BY {order} LIMIT %s OFFSET %s")
-        rows = _execute(conn, sql, where.params + [request.rows, request.start]).mappings()
-        return [_result_doc(dict(row), wanted) for row in rows]
+        every_field = "*" in wanted
+        document = every_field or bool(wanted - set(COLUMN_FIELDS) - {"score", "index_id"})
+        select = ", ".join(["i.index_id", *(f"i.{c}" for c in COLUMN_FIELDS)]
+                           + (["d.doc", "d.data_dict", "d.validated_data_dict"]
+                              if document else []))
+        rows = {row["index_id"]: dict(row) for row in _execute(
+            conn, f"SELECT {select} FROM {FROM} WHERE i.index_id = ANY(%s)",
+            [[index_id for index_id, _ in ids]]).mappings()}
+        return [_result_doc(rows[index_id], score, wanted) for index_id, score in ids]
+
+    @staticmethod
+    def _indexed(conn, field: str) -> bool:
+        """Whether any document has the field (a GIN lookup)."""
+        return bool(_execute(
+            conn, f"SELECT EXISTS (SELECT 1 FROM {DOCUMENT} WHERE tokens @> %s::text[])",
+            [[presence_token(field)]]).scalar())
+
+
+def _upsert(table: str, columns: list[str]) -> str:
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c != "index_id")
+    return (f"INSERT INTO {table} ({', '.join(columns)}) VALUES %s "
+            f"ON CONFLICT (index_id) DO UPDATE SET {updates}")
 
 
 def _execute(conn, sql: str, params: list):
@@ -258,24 +305,28 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''").replace("%", "%%") + "'"
 
 
-def _result_doc(row: dict[str, Any], wanted: set[str]) -> dict[str, Any]:
+def _result_doc(row: dict[str, Any], score: float, wanted: set[str]) -> dict[str, Any]:
+    """The requested fields of a result, as Solr returns stored fields: a
+    single value, or a list for a multi-valued field; missing fields left out."""
     schema = ckan_schema()
-    out: dict[str, Any] = {}
     doc = row.get("doc") or {}
-    names = (set(doc) | _COLUMNS | {"score"}) if "*" in wanted else wanted
+    stored = {"data_dict": row.get("data_dict"),
+              "validated_data_dict": row.get("validated_data_dict")}
+    names = (set(doc) | set(stored)) if "*" in wanted else wanted
+    out: dict[str, Any] = {}
     for name in names:
-        if name in _COLUMNS and name in row and name != "index_id":
-            if row[name] is not None:
-                out[name] = row[name]
-        elif name == "score":
-            out["score"] = float(row["score"])
+        if name == "score":
+            out["score"] = float(score)
+        elif name in stored:
+            if stored[name] is not None:
+                out[name] = stored[name]
         elif name in doc:
             values = doc[name]
             out[name] = values if schema.field(name).multivalued else values[0]
+        elif name in COLUMN_FIELDS and row.get(name) is not None:
+            out[name] = row[name]
         elif name == "index_id":
             out[name] = row["index_id"]
-    if "*" in wanted:
-        out.pop("score", None)
     return out
 
 
@@ -348,7 +399,9 @@ class _Request:
         if not field.indexed:
             raise SearchQueryError(f"Cannot facet on field {name!r}: it is not indexed")
 
-    def order_by(self) -> str:
+    def order_by(self, indexed) -> str:
+        """ORDER BY for ``sort``; ``indexed(field)`` tells whether any document
+        has a field (a sort on a field nobody has changes nothing: skipped)."""
         schema = ckan_schema()
         clauses = []
         for item in [s.strip() for s in (self.sort or "score desc").split(",") if s.strip()]:
@@ -361,11 +414,13 @@ class _Request:
             if name == "score":
                 expr = "score"
             elif name in ("metadata_modified", "metadata_created"):
-                expr = name
+                expr = f"i.{name}"
             elif name == "title_string":
-                expr = "title_sort"
-            elif name in ("name", "index_id", "id"):
-                expr = f'{name} COLLATE "C"'
+                expr = "i.title_sort"
+            elif name in COLUMN_FIELDS or name == "index_id":
+                expr = f'i.{name} COLLATE "C"'
+            elif not indexed(name):
+                continue
             else:
                 field = schema.field(name)
                 if field.kind in (TEXT, NGRAM) or field.multivalued:
@@ -373,12 +428,12 @@ class _Request:
                         f'Invalid "sort" parameter: cannot sort on the '
                         f'{"multi-valued" if field.multivalued else "text"} field '
                         f'{name!r}')
-                value = f"(doc -> {_literal(name)} ->> 0)"
+                value = f"(d.doc -> {_literal(name)} ->> 0)"
                 expr = (f"opendatalocale_search_timestamp{value}" if field.kind == DATE
                         else f"opendatalocale_search_number{value}" if field.kind == NUMBER
                         else f'{value} COLLATE "C"')
             clauses.append(f"{expr} {direction} NULLS LAST")
-        clauses.append('index_id COLLATE "C" ASC')
+        clauses.append('i.index_id COLLATE "C" ASC')
         return ", ".join(clauses)
 
 

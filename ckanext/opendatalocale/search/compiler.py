@@ -1,10 +1,15 @@
 """Turn a parsed Solr query into a PostgreSQL condition on the index table.
 
 Each field is treated as CKAN's Solr schema declares it (``solr_schema``):
-exact strings through the ``tokens`` GIN index, analysed text through the
-French ``tsvector``, dates and numbers through typed comparisons. Clauses keep
-Lucene's meaning: MUST, SHOULD (with ``mm``), MUST_NOT; a clause whose text
-analyses to nothing (only stop words) is dropped, as Solr drops it.
+exact strings through a column of the narrow table ``i`` (the fields every
+page filters on, the permission labels) or the ``tokens`` GIN index of the
+wide table ``d``, analysed text through the French ``tsvector``, dates and
+numbers through typed comparisons. Clauses keep Lucene's meaning: MUST, SHOULD
+(with ``mm``), MUST_NOT; a clause whose text analyses to nothing (only stop
+words) is dropped, as Solr drops it.
+
+Conditions on ``d`` only are written when needed: the two tables are joined
+with a LEFT JOIN that PostgreSQL removes when no ``d`` column is used.
 """
 from __future__ import annotations
 
@@ -15,7 +20,7 @@ from typing import Callable, Optional
 from dateutil.relativedelta import relativedelta
 
 from . import lucene
-from .documents import presence_token, token
+from .documents import COLUMN_FIELDS, LABELS_FIELD, presence_token, token
 from .lucene import (MUST, MUST_NOT, SHOULD, BoolQuery, Exists, MatchAll, Node,
                      QuerySyntaxError, Range, Term)
 from .solr_schema import BOOLEAN, DATE, NGRAM, NUMBER, TEXT, SolrSchema
@@ -84,22 +89,53 @@ class Compiler:
         if isinstance(node, MatchAll):
             return TRUE
         if isinstance(node, Exists):
-            return Compiled("tokens @> %s::text[]", [[presence_token(node.field)]])
+            return self._exists(node.field)
         if isinstance(node, BoolQuery):
             return self._bool(node)
         if isinstance(node, Range):
             return self._range(node)
         return self._term(node)
 
-    def _exact_token(self, node: Node) -> Optional[str]:
-        """The single token a clause is equal to, if it is an exact match."""
+    def _exact(self, node: Node) -> Optional[tuple[str, str]]:
+        """(field, value) when a clause is an exact string match: such clauses
+        are grouped into one array condition."""
         if isinstance(node, Term) and node.kind in ("term", "phrase"):
             kind = self.schema.field(node.field).kind
             if kind not in (TEXT, NGRAM, DATE, NUMBER):
-                return token(node.field, node.value)
-        if isinstance(node, Exists):
-            return presence_token(node.field)
+                return node.field, node.value
         return None
+
+    def _exists(self, field: str) -> Compiled:
+        if field in COLUMN_FIELDS:
+            return Compiled(f"i.{field} IS NOT NULL")
+        if field == LABELS_FIELD:
+            return Compiled("cardinality(i.labels) > 0")
+        return Compiled("d.tokens @> %s::text[]", [[presence_token(field)]])
+
+    def _equals(self, pairs: list[tuple[str, str]], any_of: bool) -> list[Compiled]:
+        """Conditions for exact matches, all required or any one (``any_of``)."""
+        tokens, parts = [], []
+        by_column: dict[str, list[str]] = {}
+        labels: list[str] = []
+        for field, value in pairs:
+            if field in COLUMN_FIELDS:
+                by_column.setdefault(field, []).append(value)
+            elif field == LABELS_FIELD:
+                labels.append(value)
+            else:
+                tokens.append(token(field, value))
+        for column, values in by_column.items():
+            if any_of or len(values) == 1:
+                parts.append(Compiled(f"i.{column} = ANY(%s)", [values]))
+            else:
+                parts.extend(Compiled(f"i.{column} = %s", [v]) for v in values)
+        if labels:
+            parts.append(_labels_any(labels) if any_of else Compiled(
+                "i.labels @> %s::text[]", [labels]))
+        if tokens:
+            op = "&&" if any_of else "@>"
+            parts.append(Compiled(f"d.tokens {op} %s::text[]", [tokens]))
+        return parts
 
     def _bool(self, node: BoolQuery) -> Optional[Compiled]:
         groups: dict[str, list[Node]] = {MUST: [], SHOULD: [], MUST_NOT: []}
@@ -133,18 +169,18 @@ class Compiler:
         return Compiled.join(parts, "AND")
 
     def _all_of(self, nodes: list[Node]) -> Optional[Compiled]:
-        tokens = [t for t in (self._exact_token(n) for n in nodes) if t]
-        others = [n for n in nodes if not self._exact_token(n)]
-        parts = [Compiled("tokens @> %s::text[]", [tokens])] if tokens else []
-        parts += [c for c in (self._node(n) for n in others) if c is not None]
+        pairs = [p for p in (self._exact(n) for n in nodes) if p]
+        parts = self._equals(pairs, any_of=False)
+        parts += [c for c in (self._node(n) for n in nodes if not self._exact(n))
+                  if c is not None]
         if not parts:
             return None
         return Compiled.join(parts, "AND")
 
     def _any_of(self, nodes: list[Node], compiled: list[Compiled]) -> Compiled:
-        tokens = [self._exact_token(n) for n in nodes]
-        if all(tokens) and tokens:
-            return Compiled("tokens && %s::text[]", [tokens])
+        pairs = [self._exact(n) for n in nodes]
+        if pairs and all(pairs):
+            return Compiled.join(self._equals(pairs, any_of=True), "OR")
         return Compiled.join(compiled, "OR")
 
     def _at_least(self, required: int, nodes: list[Node],
@@ -175,10 +211,12 @@ class Compiler:
         if field.kind == NUMBER and node.kind in ("term", "phrase"):
             return self._compare(node.field, NUMBER, "=", _number(node.value))
         if node.kind in ("term", "phrase"):
-            return Compiled("tokens @> %s::text[]", [[token(node.field, node.value)]])
+            return self._equals([(node.field, node.value)], any_of=False)[0]
         pattern = _like_pattern(node)
+        if node.field in COLUMN_FIELDS:
+            return Compiled(f"i.{node.field} LIKE %s", [pattern])
         return Compiled(
-            "EXISTS (SELECT 1 FROM jsonb_array_elements_text(doc->%s) v "
+            "EXISTS (SELECT 1 FROM jsonb_array_elements_text(d.doc->%s) v "
             "WHERE v LIKE %s)", [node.field, pattern])
 
     def _text(self, node: Term) -> Optional[Compiled]:
@@ -200,10 +238,10 @@ class Compiler:
             if weight:
                 tsquery = _restrict_weight(tsquery, weight)
             self.rank_queries.append(tsquery)
-            return Compiled("tsv @@ %s::tsquery", [tsquery])
+            return Compiled("d.tsv @@ %s::tsquery", [tsquery])
         return Compiled(
             f"to_tsvector('{TEXT_CONFIG}', COALESCE((SELECT string_agg(v, ' ') "
-            "FROM jsonb_array_elements_text(doc->%s) v), '')) @@ %s::tsquery",
+            "FROM jsonb_array_elements_text(d.doc->%s) v), '')) @@ %s::tsquery",
             [node.field, tsquery])
 
     def _ngram(self, node: Term) -> Compiled:
@@ -213,8 +251,10 @@ class Compiler:
                       node.field)
         words = node.value.split() or [""]
         pattern = "%" + "%".join(_escape_like(w) for w in words) + "%"
+        if source in COLUMN_FIELDS:
+            return Compiled(f"i.{source} ILIKE %s", [pattern])
         return Compiled(
-            "EXISTS (SELECT 1 FROM jsonb_array_elements_text(doc->%s) v "
+            "EXISTS (SELECT 1 FROM jsonb_array_elements_text(d.doc->%s) v "
             "WHERE v ILIKE %s)", [source, pattern])
 
     # -- ranges -------------------------------------------------------------
@@ -234,12 +274,14 @@ class Compiler:
             parts.append(self._compare(node.field, kind, "<=" if node.include_high else "<",
                                        convert(node.high)))
         if not parts:
-            return Compiled("tokens @> %s::text[]", [[presence_token(node.field)]])
+            return self._exists(node.field)
         return Compiled.join(parts, "AND")
 
     def _compare(self, field: str, kind: str, op: str, value) -> Compiled:
         if kind == DATE and field in _DATE_COLUMNS:
-            return Compiled(f"{field} {op} %s", [value])
+            return Compiled(f"i.{field} {op} %s", [value])
+        if kind == "string" and field in COLUMN_FIELDS:
+            return Compiled(f'i.{field} COLLATE "C" {op} %s', [value])
         if kind == DATE:
             expr = "opendatalocale_search_timestamp(v)"
         elif kind == NUMBER:
@@ -247,8 +289,20 @@ class Compiler:
         else:
             expr = 'v COLLATE "C"'
         return Compiled(
-            "EXISTS (SELECT 1 FROM jsonb_array_elements_text(doc->%s) v "
+            "EXISTS (SELECT 1 FROM jsonb_array_elements_text(d.doc->%s) v "
             f"WHERE {expr} {op} %s)", [field, value])
+
+
+def _labels_any(labels: list[str]) -> Compiled:
+    """Any of the user's permission labels. A dataset carries a few labels, a
+    user may carry hundreds (one per organisation): each dataset label is
+    looked up in the user's list, which PostgreSQL hashes (``= ANY`` of a
+    constant array), instead of comparing every pair."""
+    if len(labels) < 9:
+        return Compiled("i.labels && %s::text[]", [labels])
+    lookups = " OR ".join(f"i.labels[{n}] = ANY(%s)" for n in (1, 2, 3, 4))
+    return Compiled(f"({lookups} OR (cardinality(i.labels) > 4 "
+                    "AND i.labels && %s::text[]))", [labels] * 5)
 
 
 # -- values -----------------------------------------------------------------

@@ -1,14 +1,18 @@
-"""From the document CKAN sends to its index to a row of our index table.
+"""From the document CKAN sends to its index to the rows of our index tables.
 
 CKAN builds the same dictionary for Solr and for us (``index_package``, after
 every plugin's ``before_dataset_index``). Here it becomes:
 
-- ``doc``: every field as a list of JSON scalars (facets, ranges, sorts, ``fl``);
-- ``tokens``: ``field=value`` for each exact-match value and ``field`` for each
-  present field, under one GIN index (filters, permission labels, ``field:*``);
-- four text blobs for the weighted French ``tsvector`` (what Solr copies into
-  its catch-all ``text`` field): title (A), notes (B), names, tags, groups and
-  organisation (C), everything else (D).
+- in the narrow table, what broad searches scan: the single-valued fields CKAN
+  filters on in every search (:data:`COLUMN_FIELDS`), the permission labels,
+  sort keys, and ``facets``: ``field=value`` for the fields worth faceting
+  (strings that are not identifiers, see :func:`fast_facet`);
+- in the wide table, ``doc`` (every field as a list of JSON scalars: ranges,
+  sorts and facets on any other field, ``fl``), ``tokens`` (``field=value`` for
+  each exact-match value and ``field`` for each present field, under a GIN
+  index: filters and ``field:*``), and four text blobs for the weighted French
+  ``tsvector`` (what Solr copies into its catch-all ``text`` field): title (A),
+  notes (B), names, tags, groups and organisation (C), everything else (D).
 """
 from __future__ import annotations
 
@@ -21,10 +25,10 @@ from typing import Any, Optional
 
 from dateutil.parser import isoparse
 
-from .solr_schema import NGRAM, TEXT, SolrSchema, ckan_schema
+from .solr_schema import DATE, NGRAM, NUMBER, TEXT, SolrSchema, ckan_schema
 
 __all__ = ["IndexRow", "build_row", "token", "presence_token", "sort_key",
-           "STORED_ONLY"]
+           "fast_facet", "STORED_ONLY", "COLUMN_FIELDS", "LABELS_FIELD"]
 
 # kept in their own columns, never searched
 STORED_ONLY = ("data_dict", "validated_data_dict")
@@ -34,16 +38,30 @@ _WEIGHT_A = ("title",)
 _WEIGHT_B = ("notes",)
 _WEIGHT_C = ("name", "tags", "groups", "organization")
 
+# single-valued string fields of CKAN's schema that every page filters on:
+# columns of the narrow table
+COLUMN_FIELDS = ("id", "name", "site_id", "state", "capacity", "dataset_type",
+                 "owner_org", "organization")
+LABELS_FIELD = "permission_labels"
+# fields of CKAN's own documents that hold identifiers, URLs, numbers or
+# flags rather than categories: faceting on them works, from the wide table
+_NOT_FAST_FACETS = {
+    "index_id", "entity_type", "creator_user_id", "title_string", "license_title",
+    "isopen", "private", "type", "num_resources", "num_tags", "url", "res_url",
+    "res_type", "version", "author_email", "maintainer_email", "ckan_url",
+    "download_url", "revision_id", "urls",
+}
+
 
 @dataclass
 class IndexRow:
     index_id: str
-    id: str
-    site_id: str
-    name: Optional[str]
+    columns: dict[str, Optional[str]]  # COLUMN_FIELDS
+    labels: list[str]
     title_sort: Optional[str]
     metadata_modified: Optional[datetime]
     metadata_created: Optional[datetime]
+    facets: list[str]
     doc: dict[str, list[Any]]
     tokens: list[str]
     text_a: str
@@ -83,6 +101,14 @@ def presence_token(field: str) -> str:
     return field
 
 
+def fast_facet(name: str, schema: Optional[SolrSchema] = None) -> bool:
+    """Whether a field's values are kept in the narrow table's ``facets``."""
+    kind = (schema or ckan_schema()).field(name).kind
+    return (kind not in (TEXT, NGRAM, DATE, NUMBER) and name not in COLUMN_FIELDS
+            and name != LABELS_FIELD and name not in _NOT_FAST_FACETS
+            and name not in STORED_ONLY and "=" not in name)
+
+
 def sort_key(text: Optional[str]) -> Optional[str]:
     """French-friendly sort key: case and accents ignored ("Été" beside "ete")."""
     if text is None:
@@ -104,6 +130,7 @@ def build_row(solr_doc: dict[str, Any], schema: Optional[SolrSchema] = None) -> 
     schema = schema or ckan_schema()
     doc: dict[str, list[Any]] = {}
     tokens: list[str] = []
+    facets: list[str] = []
     blobs: dict[str, list[str]] = {"a": [], "b": [], "c": [], "d": []}
     for key, value in solr_doc.items():
         if key in STORED_ONLY or value is None:
@@ -117,6 +144,8 @@ def build_row(solr_doc: dict[str, Any], schema: Optional[SolrSchema] = None) -> 
         tokens.append(presence_token(key))
         if field.kind not in (TEXT, NGRAM):
             tokens.extend(token(key, as_text(v)) for v in values)
+        if fast_facet(key, schema):
+            facets.extend(f"{key}={as_text(v)}" for v in values)
         if key == "text" or schema.copied_into(key, "text"):
             bucket = ("a" if key in _WEIGHT_A else "b" if key in _WEIGHT_B
                       else "c" if key in _WEIGHT_C or key.startswith("vocab_")
@@ -125,12 +154,12 @@ def build_row(solr_doc: dict[str, Any], schema: Optional[SolrSchema] = None) -> 
     first = {k: v[0] for k, v in doc.items()}
     return IndexRow(
         index_id=str(first.get("index_id") or first["id"]),
-        id=str(first["id"]),
-        site_id=str(first.get("site_id", "")),
-        name=first.get("name"),
+        columns={f: (as_text(first[f]) if f in first else None) for f in COLUMN_FIELDS},
+        labels=[as_text(v) for v in doc.get(LABELS_FIELD, [])],
         title_sort=sort_key(first.get("title_string") or first.get("title")),
         metadata_modified=_parse_date(first.get("metadata_modified")),
         metadata_created=_parse_date(first.get("metadata_created")),
+        facets=sorted(set(facets)),
         doc=doc,
         tokens=sorted(set(tokens)),
         text_a="\n".join(blobs["a"]),

@@ -10,17 +10,34 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 
 from ckan.model.meta import metadata
 
-__all__ = ["index_table", "state_table"]
+__all__ = ["index_table", "document_table", "state_table"]
 
+# hot and narrow: what broad searches scan
 index_table = sa.Table(
     "opendatalocale_search_index", metadata,
     sa.Column("index_id", sa.Text, primary_key=True),
     sa.Column("id", sa.Text, nullable=False),
-    sa.Column("site_id", sa.Text, nullable=False),
     sa.Column("name", sa.Text),
+    sa.Column("site_id", sa.Text),
+    sa.Column("state", sa.Text),
+    sa.Column("capacity", sa.Text),
+    sa.Column("dataset_type", sa.Text),
+    sa.Column("owner_org", sa.Text),
+    sa.Column("organization", sa.Text),
+    sa.Column("labels", ARRAY(sa.Text), nullable=False),
     sa.Column("title_sort", sa.Text),
     sa.Column("metadata_modified", sa.DateTime(timezone=True)),
     sa.Column("metadata_created", sa.DateTime(timezone=True)),
+    sa.Column("facets", ARRAY(sa.Text), nullable=False),
+    extend_existing=True,
+)
+
+# wide: every field, tokens, French text, the JSON CKAN reads back
+document_table = sa.Table(
+    "opendatalocale_search_document", metadata,
+    sa.Column("index_id", sa.Text,
+              sa.ForeignKey("opendatalocale_search_index.index_id", ondelete="CASCADE"),
+              primary_key=True),
     sa.Column("doc", JSONB, nullable=False),
     sa.Column("tokens", ARRAY(sa.Text), nullable=False),
     sa.Column("tsv", TSVECTOR, nullable=False),

@@ -44,14 +44,38 @@ CREATE OR REPLACE FUNCTION opendatalocale_search_timestamp(v text) RETURNS times
     LANGUAGE plpgsql STABLE AS
 $$ BEGIN RETURN v::timestamptz; EXCEPTION WHEN others THEN RETURN NULL; END $$;
 
+-- the hot, narrow table: what broad searches scan (filters, permission
+-- labels, sorts, facet values of the facet fields)
 CREATE TABLE opendatalocale_search_index (
     index_id text PRIMARY KEY,
     id text NOT NULL,
-    site_id text NOT NULL,
     name text,
+    site_id text,
+    state text,
+    capacity text,
+    dataset_type text,
+    owner_org text,
+    organization text,
+    labels text[] NOT NULL,
     title_sort text,
     metadata_modified timestamptz,
     metadata_created timestamptz,
+    facets text[] NOT NULL
+);
+CREATE INDEX opendatalocale_search_index_id ON opendatalocale_search_index (id);
+CREATE INDEX opendatalocale_search_index_name ON opendatalocale_search_index (name);
+CREATE INDEX opendatalocale_search_index_owner_org ON opendatalocale_search_index (owner_org);
+CREATE INDEX opendatalocale_search_index_organization ON opendatalocale_search_index (organization);
+CREATE INDEX opendatalocale_search_index_type ON opendatalocale_search_index (dataset_type);
+CREATE INDEX opendatalocale_search_index_modified ON opendatalocale_search_index (metadata_modified);
+CREATE INDEX opendatalocale_search_index_created ON opendatalocale_search_index (metadata_created);
+CREATE INDEX opendatalocale_search_index_title ON opendatalocale_search_index (title_sort);
+
+-- the wide table: every field (doc), exact-match tokens, French text, and
+-- the JSON CKAN reads back (package_show's cache, search results)
+CREATE TABLE opendatalocale_search_document (
+    index_id text PRIMARY KEY
+        REFERENCES opendatalocale_search_index (index_id) ON DELETE CASCADE,
     doc jsonb NOT NULL,
     tokens text[] NOT NULL,
     tsv tsvector NOT NULL,
@@ -59,13 +83,10 @@ CREATE TABLE opendatalocale_search_index (
     validated_data_dict text,
     indexed_at timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX opendatalocale_search_index_id ON opendatalocale_search_index (id);
-CREATE INDEX opendatalocale_search_index_name ON opendatalocale_search_index (name);
-CREATE INDEX opendatalocale_search_index_tokens ON opendatalocale_search_index USING gin (tokens);
-CREATE INDEX opendatalocale_search_index_tsv ON opendatalocale_search_index USING gin (tsv);
-CREATE INDEX opendatalocale_search_index_modified ON opendatalocale_search_index (metadata_modified);
-CREATE INDEX opendatalocale_search_index_created ON opendatalocale_search_index (metadata_created);
-CREATE INDEX opendatalocale_search_index_title ON opendatalocale_search_index (title_sort);
+CREATE INDEX opendatalocale_search_document_tokens
+    ON opendatalocale_search_document USING gin (tokens);
+CREATE INDEX opendatalocale_search_document_tsv
+    ON opendatalocale_search_document USING gin (tsv);
 
 -- one row: an epoch (new after every reset) and a generation bumped in the
 -- same transaction as any change of the index, so that cached facet counts
@@ -87,14 +108,15 @@ $$ BEGIN
 END $$;
 
 CREATE TRIGGER opendatalocale_search_bump
-    AFTER INSERT OR UPDATE OR DELETE ON opendatalocale_search_index
+    AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON opendatalocale_search_index
     FOR EACH STATEMENT EXECUTE FUNCTION opendatalocale_search_bump();
-CREATE TRIGGER opendatalocale_search_bump_truncate
-    AFTER TRUNCATE ON opendatalocale_search_index
+CREATE TRIGGER opendatalocale_search_bump
+    AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON opendatalocale_search_document
     FOR EACH STATEMENT EXECUTE FUNCTION opendatalocale_search_bump();
 """
 
 DOWNGRADE = """
+DROP TABLE IF EXISTS opendatalocale_search_document;
 DROP TABLE IF EXISTS opendatalocale_search_index;
 DROP TABLE IF EXISTS opendatalocale_search_state;
 DROP FUNCTION IF EXISTS opendatalocale_search_bump();
