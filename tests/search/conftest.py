@@ -37,6 +37,13 @@ def package_search(user: Any = "__ignore_auth__", **params: Any) -> dict[str, An
         "package_search", context={"user": name, "ignore_auth": False}, **params)
 
 
+def act(action: str, **params: Any) -> Any:
+    """Call an action as the site user (a sysadmin that exists: the activity
+    plugin needs a real user for updates and deletes)."""
+    site_user = helpers.call_action("get_site_user")
+    return helpers.call_action(action, context={"user": site_user["name"]}, **params)
+
+
 def names(result: dict[str, Any]) -> list[str]:
     """Dataset names of a package_search result, in result order."""
     return [r["name"] for r in result["results"]]

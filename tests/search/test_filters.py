@@ -71,12 +71,21 @@ class TestFieldFilters:
 
     def test_and_or_not(self):
         assert fq("tags:mobilite AND res_format:JSON") == {"velos"}
-        assert fq("tags:finances OR res_format:JSON") == {"velos", "budget"}
+        assert fq("(tags:finances OR res_format:JSON)") == {"velos", "budget"}
         assert fq("tags:mobilite NOT organization:org-a") == {"bus"}
         assert fq("tags:mobilite -res_format:JSON") == {"bus"}
         assert fq("tags:mobilite AND NOT res_format:JSON") == {"bus"}
         assert fq("(tags:finances OR tags:mobilite) AND organization:org-a") == {
             "velos", "budget"}
+
+    def test_or_beside_required_clauses_is_optional(self):
+        """package_search glues ``+capacity:public`` and ``+state:(active)``
+        around fq: with those required clauses, Lucene makes a bare ``a OR b``
+        optional (it only scores), so it filters nothing. As in Solr, an OR
+        filter needs parentheses."""
+        assert fq("tags:finances OR res_format:JSON") == {"velos", "bus", "budget"}
+        result = package_search(fq="tags:finances OR res_format:JSON", include_private=True)
+        assert name_set(result) == {"velos", "bus", "budget", "prive"}
 
     def test_pure_negative_filter(self):
         assert fq("-tags:mobilite") == {"budget"}
@@ -169,7 +178,7 @@ class TestUnknownFields:
         assert fq("-unknown_field:x") == {"velos", "bus", "budget"}
 
     def test_unknown_field_or_known_field(self):
-        assert fq("unknown_field:x OR tags:finances") == {"budget"}
+        assert fq("(unknown_field:x OR tags:finances)") == {"budget"}
 
 
 @pytest.mark.usefixtures("clean_db")

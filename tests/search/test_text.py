@@ -112,7 +112,9 @@ class TestDismax:
     def test_syntax_characters_are_taken_as_text(self):
         # dismax escapes Lucene's syntax: no 400 for what users type
         assert q("conseil (municipal") == {"deliberations-conseil", "rapport-municipal"}
-        assert q("budget~2") == {"budget-primitif"}
+        assert q("budget^") == {"budget-primitif"}
+        assert q("[budget]") == {"budget-primitif"}
+        assert q("budget!") == {"budget-primitif"}
 
     def test_title_match_ranks_before_notes_only_match(self):
         result = package_search(q="deliberation")
@@ -232,7 +234,7 @@ class TestFieldedQueries:
 
     def test_extras_field(self):
         assert q("extras_theme:sante") == {"equipements-sportifs"}
-        assert q("extras_theme:loisir") == {"equipements-sportifs"}
+        assert q("extras_theme:LOISIRS") == {"equipements-sportifs"}
         assert q("extras_theme:budget") == set()
 
     def test_res_name_field(self):

@@ -253,7 +253,8 @@ class PostgresSolr:
         """The page in two steps: the ordered ids from the narrow table (the
         documents joined only if a condition or the order needs them), then
         the requested fields of just those rows."""
-        order = request.order_by(lambda field: self._indexed(conn, field))
+        order = request.order_by(lambda field: self._indexed(conn, field),
+                                 ranked=rank != CONSTANT_SCORE)
         ids = _execute(conn,
                        f"SELECT i.index_id, {rank} AS score FROM {FROM} WHERE {where.sql} "
                        f"ORDER BY {order} LIMIT %s OFFSET %s",
@@ -292,9 +293,12 @@ def _execute(conn, sql: str, params: list):
     return conn.exec_driver_sql(sql, [tuple(params)])
 
 
+CONSTANT_SCORE = "1.0::real"
+
+
 def _rank_sql(tsqueries: list[str]) -> str:
     if not tsqueries:
-        return "1.0::real"
+        return CONSTANT_SCORE
     # the tsqueries are PostgreSQL's own output: quote them as literals
     parts = [f"ts_rank('{RANK_WEIGHTS}', tsv, {_literal(q)}::tsquery)"
              for q in tsqueries]
@@ -399,9 +403,11 @@ class _Request:
         if not field.indexed:
             raise SearchQueryError(f"Cannot facet on field {name!r}: it is not indexed")
 
-    def order_by(self, indexed) -> str:
+    def order_by(self, indexed, ranked: bool = True) -> str:
         """ORDER BY for ``sort``; ``indexed(field)`` tells whether any document
-        has a field (a sort on a field nobody has changes nothing: skipped)."""
+        has a field (a sort on a field nobody has changes nothing: skipped), and
+        a score that is the same for all (no text searched) is skipped too, so
+        that the next key can be read from its index."""
         schema = ckan_schema()
         clauses = []
         for item in [s.strip() for s in (self.sort or "score desc").split(",") if s.strip()]:
@@ -412,6 +418,8 @@ class _Request:
                     '"field desc"')
             name, direction = match.group(1), match.group(2).upper()
             if name == "score":
+                if not ranked:
+                    continue
                 expr = "score"
             elif name in ("metadata_modified", "metadata_created"):
                 expr = f"i.{name}"
@@ -433,7 +441,8 @@ class _Request:
                         else f"opendatalocale_search_number{value}" if field.kind == NUMBER
                         else f'{value} COLLATE "C"')
             clauses.append(f"{expr} {direction} NULLS LAST")
-        clauses.append('i.index_id COLLATE "C" ASC')
+        # a stable order for ties, read from the primary key index
+        clauses.append("i.index_id ASC")
         return ", ".join(clauses)
 
 
