@@ -36,5 +36,9 @@ setup(
             "opendatalocale_search = "
             "ckanext.opendatalocale.search.plugin:SearchPlugin",
         ],
+        # test-only plugins (tests/plugins.py), loaded by name in the tests
+        "ckan.test_plugins": [
+            "opendatalocale_test_index_fields = tests.plugins:IndexFieldsPlugin",
+        ],
     },
 )

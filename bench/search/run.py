@@ -94,6 +94,8 @@ def generate(engine, size: int, rng: random.Random) -> dict:
 
 
 def reset(engine) -> None:
+    import ckan.model as model
+    model.Session.remove()  # its open transaction would block TRUNCATE
     with engine.begin() as conn:
         conn.exec_driver_sql(
             "TRUNCATE package_tag, resource, package_extra, tag, member, package, "

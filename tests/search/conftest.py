@@ -13,12 +13,10 @@ import pytest
 import sqlalchemy as sa
 
 import ckan.lib.search as search
-from ckan.lib.search.common import make_connection
+import ckan.lib.search.common as search_common
 import ckan.model as model
 import ckan.plugins as p
-from ckan.plugins import core as plugins_core
 from ckan.tests import helpers
-
 
 
 # -- searching ---------------------------------------------------------------
@@ -67,7 +65,9 @@ def indexed(fq: str = "", **params: Any) -> list[dict[str, Any]]:
     params.setdefault("rows", 100000)
     if fq:
         params["fq"] = fq
-    return list(make_connection().search("*:*", **params).docs)
+    # looked up at call time: the plugin rebinds ``make_connection`` when it
+    # loads (a name imported earlier would still be CKAN's Solr connection)
+    return list(search_common.make_connection().search("*:*", **params).docs)
 
 
 def indexed_names(fq: str = "") -> set[str]:
@@ -75,8 +75,11 @@ def indexed_names(fq: str = "") -> set[str]:
 
 
 def execute(sql: str, **params: Any) -> None:
+    """Raw SQL on CKAN's tables; the session's cached objects are expired so
+    that CKAN reads the new values."""
     model.Session.execute(sa.text(sql), params)
     model.Session.commit()
+    model.Session.expire_all()
 
 
 def set_dates(dataset_id: str, modified: Optional[datetime] = None,
@@ -93,29 +96,12 @@ def set_dates(dataset_id: str, modified: Optional[datetime] = None,
 
 
 # -- a test-only plugin adding fields at index time ---------------------------
-class ScdlIndexPlugin(p.SingletonPlugin):
-    """What an SCDL plugin does in ``before_dataset_index``: add fields that
-    only exist in the index (a string under Solr's catch-all ``*``, a date
-    under ``*_date``)."""
-
-    p.implements(p.IPackageController, inherit=True)
-
-    def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
-        notes = pkg_dict.get("notes") or ""
-        pkg_dict["scdl_conformity"] = (
-            "conforme" if notes.startswith("SCDL conforme") else "non-conforme")
-        if "checked:" in notes:
-            pkg_dict["scdl_checked_date"] = notes.split("checked:")[1].split()[0]
-        return pkg_dict
-
-
 @pytest.fixture
-def scdl_index_plugin(monkeypatch):
-    """Register :class:`ScdlIndexPlugin` the way ``ckan.plugins.load`` does
-    (CKAN finds plugins by entry point, which a test module cannot declare):
-    ``PluginImplementations(IPackageController)`` then yields it, so CKAN's
-    own ``index_package`` calls it. Removed again after the test."""
-    plugin = ScdlIndexPlugin(name="test_scdl_index")
-    monkeypatch.setitem(plugins_core._PLUGINS_SERVICE, "test_scdl_index", plugin)
+def scdl_index_plugin():
+    """Load ``opendatalocale_test_index_fields`` (tests/plugins.py, declared
+    under CKAN's ``ckan.test_plugins`` entry points) for one test: CKAN's own
+    ``index_package`` then calls its ``before_dataset_index``."""
+    plugin = p.load("opendatalocale_test_index_fields")
     assert plugin in list(p.PluginImplementations(p.IPackageController))
-    return plugin
+    yield plugin
+    p.unload("opendatalocale_test_index_fields")

@@ -2,14 +2,14 @@
 CKAN core, its pages and common extensions send."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pytest
 
 from ckan.lib.search import PackageSearchQuery
 from ckan.tests import factories
 
-from .conftest import name_set, package_search, set_dates
+from .conftest import act, name_set, package_search, set_dates
 
 
 @pytest.fixture
@@ -163,6 +163,27 @@ class TestFieldFilters:
             q="", fq='tags:"mobilite" res_format:"CSV" +dataset_type:dataset',
             include_private=True)
         assert name_set(result) == {"velos", "bus", "prive"}
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_vocabulary_tags():
+    """Tags of a vocabulary are indexed as ``vocab_<name>`` (exact, multi-valued,
+    copied into the free text), not as ``tags``."""
+    org = factories.Organization()
+    vocab = act("vocabulary_create", name="themes",
+                tags=[{"name": "transport"}, {"name": "sante"}])
+    factories.Dataset(name="plan-bus", owner_org=org["id"], tags=[
+        {"name": "transport", "vocabulary_id": vocab["id"]}, {"name": "bus"}])
+    factories.Dataset(name="hopitaux", owner_org=org["id"], tags=[
+        {"name": "sante", "vocabulary_id": vocab["id"]}])
+    assert fq("vocab_themes:transport") == {"plan-bus"}
+    assert fq("vocab_themes:(transport OR sante)") == {"plan-bus", "hopitaux"}
+    assert fq("tags:transport") == set()
+    assert fq("tags:bus") == {"plan-bus"}
+    assert name_set(package_search(q="transport")) == {"plan-bus"}
+    result = package_search(rows=0, **{"facet.field": ["vocab_themes", "tags"]})
+    assert result["facets"] == {"vocab_themes": {"sante": 1, "transport": 1},
+                                "tags": {"bus": 1}}
 
 
 @pytest.mark.usefixtures("catalogue")

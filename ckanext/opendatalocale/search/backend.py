@@ -30,7 +30,7 @@ from ckan.lib.search.common import SearchIndexError, SearchQueryError
 import ckan.model as model
 
 from . import lucene
-from .compiler import (RANK_WEIGHTS, TEXT_CONFIG, Compiled, Compiler,
+from .compiler import (RANK_WEIGHTS, TEXT_CONFIG, TRUE, Compiled, Compiler,
                        text_terms)
 from .documents import (COLUMN_FIELDS, LABELS_FIELD, build_row, fast_facet,
                         presence_token)
@@ -45,15 +45,20 @@ DOCUMENT = "opendatalocale_search_document"
 # the narrow table i, and the wide one d when a condition needs it (PostgreSQL
 # removes a LEFT JOIN on a unique key when none of its columns is used)
 FROM = f"{INDEX} i LEFT JOIN {DOCUMENT} d ON d.index_id = i.index_id"
-MAX_Q_LENGTH = 2000
+# a visitor's free text (no field: dismax) is short; a fielded query can be
+# long (ckanext-hierarchy lists every sub-organisation) and is bounded by
+# Lucene's 1 024 clauses
+MAX_TEXT_LENGTH = 1000
+MAX_QUERY_LENGTH = 100_000
 _MAX_TEXT = 500_000  # characters of a text blob fed to to_tsvector (1 MB limit)
 
-# Solr request parameters this backend understands. ``tie`` and ``^`` boosts
-# only tune ranking; ``fq_list`` is merged into ``fq`` by CKAN before the call.
+# Solr request parameters this backend understands. ``tie``, ``bf``, ``boost``
+# and ``^`` boosts only tune Solr's ranking (ours is fixed, see compiler);
+# ``fq_list`` is merged into ``fq`` by CKAN before the call.
 SUPPORTED_PARAMS = {
     "q", "fq", "fl", "rows", "start", "sort", "wt", "facet", "facet.field",
-    "facet.limit", "facet.mincount", "defType", "qf", "mm", "tie", "df", "q.op",
-    "fq_list",
+    "facet.limit", "facet.mincount", "defType", "qf", "mm", "tie", "bf", "boost",
+    "df", "q.op", "fq_list",
 }
 
 _SORT_ITEM = re.compile(r"^([A-Za-z0-9_.\-]+)\s+(asc|desc)$", re.IGNORECASE)
@@ -161,11 +166,15 @@ class PostgresSolr:
                 state = conn.exec_driver_sql("SELECT epoch, generation FROM opendatalocale_search_state"
                 ).first()
                 compiler = self._compiler(conn, [request.query] + request.filters)
-                query = compiler.compile(request.query)
-                rank = _rank_sql(compiler.rank_queries)  # from q only, as Solr scores
-                where = Compiled.join(
-                    [query] + [compiler.compile(n) for n in request.filters], "AND")
-                count, facets = self._aggregates(conn, where, request, state)
+                try:
+                    query = compiler.compile(request.query)
+                    rank = _rank_sql(compiler.rank_queries)  # from q only, as Solr
+                    filters = [compiler.compile(n) for n in request.filters]
+                except lucene.QuerySyntaxError as e:
+                    raise SearchQueryError(f"Invalid search query: {e}") from e
+                where = Compiled.join([query] + filters, "AND")
+                visible = Compiled.join(filters, "AND") if filters else TRUE
+                count, facets = self._aggregates(conn, where, visible, request, state)
                 docs = self._page(conn, where, rank, request) if request.rows else []
         return Results(docs, count, facets)
 
@@ -174,9 +183,10 @@ class PostgresSolr:
         wanted = sorted(set().union(*(text_terms(n, schema) for n in nodes)))
         tsqueries: dict[tuple[str, str], str] = {}
         if wanted:
-            selects = ", ".join(
-                f"{'phraseto_tsquery' if kind == 'phrase' else 'plainto_tsquery'}"
-                f"('{TEXT_CONFIG}', %s)::text" for kind, _ in wanted)
+            # a term that analyses to several words ("saint-malo", "l'école")
+            # matches them side by side, as Solr's word delimiter does
+            selects = ", ".join(f"phraseto_tsquery('{TEXT_CONFIG}', %s)::text"
+                                for _ in wanted)
             row = _execute(conn, f"SELECT {selects}", [v for _, v in wanted]).first()
             tsqueries = dict(zip(wanted, row))
         return Compiler(schema, tsqueries)
@@ -185,8 +195,8 @@ class PostgresSolr:
         compiler = self._compiler(conn, nodes)
         return Compiled.join([compiler.compile(n) for n in nodes], "AND")
 
-    def _aggregates(self, conn, where: Compiled, request: "_Request",
-                    state) -> tuple[int, dict[str, list[Any]]]:
+    def _aggregates(self, conn, where: Compiled, visible: Compiled,
+                    request: "_Request", state) -> tuple[int, dict[str, list[Any]]]:
         from . import cache
         key = None
         if state is not None:
@@ -198,51 +208,69 @@ class PostgresSolr:
                 return cached["count"], cached["facets"]
         count = _execute(conn, f"SELECT count(*) FROM {FROM} WHERE {where.sql}",
                          where.params).scalar()
-        facets = self._facets(conn, where, request) if request.facet_fields else {}
+        facets = (self._facets(conn, where, visible, request)
+                  if request.facet_fields else {})
         if key is not None and count >= cache.min_count():
             cache.put(key, {"count": count, "facets": facets})
         return count, facets
 
-    def _facets(self, conn, where: Compiled, request: "_Request") -> dict[str, list]:
+    def _facets(self, conn, where: Compiled, visible: Compiled,
+                request: "_Request") -> dict[str, list]:
         """Counts per value, each field read from where it is cheapest: a
-        column, the narrow table's ``facets`` array, or the document."""
+        column, the narrow table's ``facets`` array, or the document.
+
+        With ``facet.mincount`` 0, Solr also lists the values of documents
+        outside the result, with a count of 0: here only those of documents
+        the filters (``fq``: permission labels, site, state…) let through, so
+        that no value of a private dataset reaches a user without its label."""
         fields = request.facet_fields
-        every = request.facet_mincount <= 0  # Solr: values of all documents, even 0
-        count = f"count(*) FILTER (WHERE {where.sql})" if every else "count(*)"
-        condition = "" if every else f"AND {where.sql}"
+        if request.facet_mincount <= 0:
+            count = Compiled(f"count(*) FILTER (WHERE {where.sql})", where.params)
+            condition = visible
+        else:
+            count, condition = Compiled("count(*)"), where
+        # each branch: SELECT field, value, count FROM <rows, values> WHERE ...
+        # with its parameters in the order of their placeholders
         branches: list[Compiled] = []
-        fast = [f for f in fields if fast_facet(f)]
         for field in fields:
             if field in COLUMN_FIELDS:
-                branches.append(Compiled(
-                    f"SELECT %s AS f, i.{field} AS v, {count} AS c FROM {FROM} "
-                    f"WHERE i.{field} IS NOT NULL {condition} GROUP BY 2",
-                    [field, *where.params]))
+                values, values_params = f"i.{field}", []
+                source, where_values = "", f"i.{field} IS NOT NULL"
             elif field == LABELS_FIELD:
-                branches.append(Compiled(
-                    f"SELECT %s AS f, v, {count} AS c FROM {FROM} "
-                    f"CROSS JOIN LATERAL unnest(i.labels) AS v WHERE true {condition} "
-                    "GROUP BY 2", [field, *where.params]))
-            elif field not in fast:
-                branches.append(Compiled(
-                    f"SELECT %s AS f, v, {count} AS c FROM {FROM} "
-                    "CROSS JOIN LATERAL (SELECT DISTINCT x FROM "
-                    "jsonb_array_elements_text(d.doc -> %s) AS x) AS vals(v) "
-                    f"WHERE true {condition} GROUP BY 2", [field, *where.params, field]
-                    if every else [field, field, *where.params]))
-        if fast:
+                values, values_params = "v", []
+                source, where_values = "CROSS JOIN LATERAL unnest(i.labels) AS v", "true"
+            elif not fast_facet(field):
+                values, values_params = "v", [field]
+                source = ("CROSS JOIN LATERAL (SELECT DISTINCT x FROM "
+                          "jsonb_array_elements_text(d.doc -> %s) AS x) AS vals(v)")
+                where_values = "true"
+            else:
+                continue
             branches.append(Compiled(
-                f"SELECT split_part(t, '=', 1) AS f, substr(t, strpos(t, '=') + 1) AS v, "
-                f"{count} AS c FROM {FROM} CROSS JOIN LATERAL unnest(i.facets) AS t "
-                f"WHERE split_part(t, '=', 1) = ANY(%s) {condition} GROUP BY 1, 2",
-                [*where.params, fast] if every else [fast, *where.params]))
+                f"SELECT %s AS f, {values} AS v, {count.sql} AS c FROM {FROM} {source} "
+                f"WHERE {where_values} AND {condition.sql} GROUP BY 1, 2",
+                [field] + count.params + values_params + condition.params))
+        fast = [f for f in fields if fast_facet(f)]
+        if fast:
+            # one pass over the narrow table for all of them: every value is
+            # counted (unnest in the select list, cheaper than a lateral join),
+            # the requested fields are kept afterwards
+            hit = (Compiled(f"({where.sql})", where.params)
+                   if request.facet_mincount <= 0 else Compiled("true"))
+            branches.append(Compiled(
+                "SELECT split_part(t, '=', 1) AS f, substr(t, strpos(t, '=') + 1) AS v, c "
+                "FROM (SELECT t, count(*) FILTER (WHERE hit) AS c FROM "
+                f"(SELECT unnest(i.facets) AS t, {hit.sql} AS hit FROM {FROM} "
+                f"WHERE {condition.sql}) AS e GROUP BY t) AS counted_values "
+                "WHERE split_part(t, '=', 1) = ANY(%s)",
+                hit.params + condition.params + [fast]))
         union = " UNION ALL ".join(f"({b.sql})" for b in branches)
         sql = (f"SELECT f, v, c FROM (SELECT f, v, c, row_number() OVER "
                f"(PARTITION BY f ORDER BY c DESC, v COLLATE \"C\") AS r "
                f"FROM ({union}) AS counted WHERE c >= %s) ranked "
                "WHERE %s < 0 OR r <= %s ORDER BY f, r")
-        params = [p for b in branches for p in b.params] + [max(request.facet_mincount, 0), request.facet_limit,
-                                 request.facet_limit]
+        params = [p for b in branches for p in b.params]
+        params += [max(request.facet_mincount, 0), request.facet_limit, request.facet_limit]
         facets: dict[str, list[Any]] = {f: [] for f in fields}
         for f, v, c in _execute(conn, sql, params):
             facets[f].extend([v, c])
@@ -275,9 +303,8 @@ class PostgresSolr:
     @staticmethod
     def _indexed(conn, field: str) -> bool:
         """Whether any document has the field (a GIN lookup)."""
-        return bool(_execute(
-            conn, f"SELECT EXISTS (SELECT 1 FROM {DOCUMENT} WHERE tokens @> %s::text[])",
-            [[presence_token(field)]]).scalar())
+        return bool(_execute(conn, "SELECT opendatalocale_search_has_field(%s)",
+                             [presence_token(field)]).scalar())
 
 
 def _upsert(table: str, columns: list[str]) -> str:
@@ -347,9 +374,14 @@ class _Request:
             raise SearchQueryError("Only wt=json is supported")
         q = q if q is not None else params.get("q")
         q = "*:*" if q is None or not str(q).strip() else str(q)
-        if len(q) > MAX_Q_LENGTH:
+        limit = (MAX_TEXT_LENGTH if params.get("defType") == "dismax"
+                 else MAX_QUERY_LENGTH)
+        if len(q) > limit:
             raise SearchQueryError(
-                f"The query is too long ({len(q)} characters, at most {MAX_Q_LENGTH})")
+                f"The query is too long ({len(q)} characters, at most {limit})")
+        for name, value in [("q", q), *(("fq", f) for f in _as_list(params.get("fq")))]:
+            if "\x00" in str(value):
+                raise SearchQueryError(f"The {name} parameter contains a NUL character")
         self.q_op = str(params.get("q.op", "OR")).upper()
         if self.q_op not in ("AND", "OR"):
             raise SearchQueryError(f"Invalid q.op {self.q_op!r}: use AND or OR")
@@ -373,8 +405,7 @@ class _Request:
         self.facet_mincount = _int(params.get("facet.mincount", 0), "facet.mincount")
         try:
             self.query = self._parse_q(q, params)
-            fq = params.get("fq") or []
-            fq = [fq] if isinstance(fq, str) else list(fq)
+            fq = _as_list(params.get("fq"))
             self.filters = [lucene.parse(f, default_field=params.get("df", "text"),
                                          default_operator=self.q_op)
                             for f in fq if f and str(f).strip()]
@@ -427,8 +458,6 @@ class _Request:
                 expr = "i.title_sort"
             elif name in COLUMN_FIELDS or name == "index_id":
                 expr = f'i.{name} COLLATE "C"'
-            elif not indexed(name):
-                continue
             else:
                 field = schema.field(name)
                 if field.kind in (TEXT, NGRAM) or field.multivalued:
@@ -436,6 +465,8 @@ class _Request:
                         f'Invalid "sort" parameter: cannot sort on the '
                         f'{"multi-valued" if field.multivalued else "text"} field '
                         f'{name!r}')
+                if not indexed(name):
+                    continue
                 value = f"(d.doc -> {_literal(name)} ->> 0)"
                 expr = (f"opendatalocale_search_timestamp{value}" if field.kind == DATE
                         else f"opendatalocale_search_number{value}" if field.kind == NUMBER
@@ -474,6 +505,12 @@ def _spread(node: lucene.Node, fields: list[str], mm: Optional[str]) -> lucene.N
         return lucene.BoolQuery([(o, _spread(c, fields, None)) for o, c in node.clauses],
                                 mm if mm is not None else node.mm)
     return node
+
+
+def _as_list(value: Any) -> list:
+    if not value:
+        return []
+    return [value] if isinstance(value, str) else list(value)
 
 
 def _int(value: Any, name: str) -> int:

@@ -249,7 +249,9 @@ class Compiler:
         # query word matches a substring of that field, ignoring case
         source = next((s for s, d in self.schema.copy_fields if d == node.field),
                       node.field)
-        words = node.value.split() or [""]
+        words = node.value.split()
+        if not words:  # Solr's analyser leaves no word: nothing matches
+            return FALSE
         pattern = "%" + "%".join(_escape_like(w) for w in words) + "%"
         if source in COLUMN_FIELDS:
             return Compiled(f"i.{source} ILIKE %s", [pattern])
@@ -325,8 +327,11 @@ def solr_date(text: str, now: datetime) -> datetime:
     if base == "NOW":
         moment = now
     else:
-        moment = datetime.strptime(base.replace("Z", "").split(".")[0],
-                                   "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc)
+        try:
+            moment = datetime.strptime(base.replace("Z", "").split(".")[0],
+                                       "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc)
+        except ValueError as e:
+            raise QuerySyntaxError(f"invalid date {text!r}: {e}")
         if "." in base:
             fraction = base.split(".")[1].rstrip("Z")
             moment = moment.replace(microsecond=int(fraction[:6].ljust(6, "0")))

@@ -296,6 +296,8 @@ class _Parser:
             closing = self.peek()
             if closing is None or closing.kind != ")":
                 raise QuerySyntaxError(f"unbalanced parenthesis at position {tok.pos}")
+            if not inner.clauses:
+                raise QuerySyntaxError(f"empty parentheses at position {tok.pos}")
             self.take()
             node: Node = inner
         elif tok.kind == "TERM":

@@ -53,10 +53,13 @@ def check_solr_schema_version(schema_file=None) -> bool:
 
 
 def install() -> None:
-    """Idempotent: rebinds every imported ``make_connection`` to ours."""
+    """Idempotent: rebinds every imported ``make_connection`` to ours (modules
+    imported later get ours from ``ckan.lib.search.common``)."""
     search.check_solr_schema_version = check_solr_schema_version
-    for name, module in list(sys.modules.items()):
-        if not (name.startswith("ckan.") or name.startswith("ckanext.")):
+    for module in list(sys.modules.values()):
+        try:
+            bound = getattr(module, "make_connection", None) is _solr_make_connection
+        except Exception:  # modules with exotic attribute lookup
             continue
-        if getattr(module, "make_connection", None) is _solr_make_connection:
+        if bound:
             module.make_connection = make_connection

@@ -25,13 +25,18 @@ EXCEPTION WHEN others THEN
         'opendatalocale_search" and "ckan db upgrade -p opendatalocale_search".';
 END $$;
 
+-- French stemming, accents ignored (with unaccent), and hyphenated words
+-- indexed as their parts only ("Saint-Malo" as saint, malo), as Solr's word
+-- delimiter does: "saint-malo" and "saint malo" find each other
 DO $$ BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'opendatalocale_fr') THEN
         CREATE TEXT SEARCH CONFIGURATION opendatalocale_fr (COPY = french);
-        IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'unaccent') THEN
-            ALTER TEXT SEARCH CONFIGURATION opendatalocale_fr
-                ALTER MAPPING FOR hword, hword_part, word WITH unaccent, french_stem;
-        END IF;
+    END IF;
+    ALTER TEXT SEARCH CONFIGURATION opendatalocale_fr
+        DROP MAPPING IF EXISTS FOR asciihword, hword;
+    IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'unaccent') THEN
+        ALTER TEXT SEARCH CONFIGURATION opendatalocale_fr
+            ALTER MAPPING FOR hword_part, word WITH unaccent, french_stem;
     END IF;
 END $$;
 
@@ -88,6 +93,14 @@ CREATE INDEX opendatalocale_search_document_tokens
 CREATE INDEX opendatalocale_search_document_tsv
     ON opendatalocale_search_document USING gin (tsv);
 
+-- whether any document has a field: a lookup in the tokens GIN index (the
+-- planner would scan the table hoping to find one early, and read it all
+-- when no document has the field)
+CREATE OR REPLACE FUNCTION opendatalocale_search_has_field(field text) RETURNS boolean
+    LANGUAGE sql STABLE SET enable_seqscan = off AS
+$$ SELECT EXISTS (SELECT 1 FROM opendatalocale_search_document
+                  WHERE tokens @> ARRAY[field]) $$;
+
 -- one row: an epoch (new after every reset) and a generation bumped in the
 -- same transaction as any change of the index, so that cached facet counts
 -- are keyed by the exact state they were computed from
@@ -120,6 +133,7 @@ DROP TABLE IF EXISTS opendatalocale_search_document;
 DROP TABLE IF EXISTS opendatalocale_search_index;
 DROP TABLE IF EXISTS opendatalocale_search_state;
 DROP FUNCTION IF EXISTS opendatalocale_search_bump();
+DROP FUNCTION IF EXISTS opendatalocale_search_has_field(text);
 DROP FUNCTION IF EXISTS opendatalocale_search_number(text);
 DROP FUNCTION IF EXISTS opendatalocale_search_timestamp(text);
 DROP TEXT SEARCH CONFIGURATION IF EXISTS opendatalocale_fr;
