@@ -17,7 +17,6 @@ never stale.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import re
@@ -25,7 +24,6 @@ from typing import Any, Iterable, Optional
 
 import psycopg2.extras
 
-from ckan.common import config
 from ckan.lib.search.common import SearchIndexError, SearchQueryError
 import ckan.model as model
 
@@ -517,4 +515,4 @@ def _int(value: Any, name: str) -> int:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise SearchQueryError(f"Invalid {name} {value!r}: an integer is expected")
+        raise SearchQueryError(f"Invalid {name} {value!r}: an integer is expected") from None

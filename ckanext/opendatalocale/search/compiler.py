@@ -14,6 +14,7 @@ with a LEFT JOIN that PostgreSQL removes when no ``d`` column is used.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Optional
 
@@ -23,7 +24,7 @@ from . import lucene
 from .documents import COLUMN_FIELDS, LABELS_FIELD, presence_token, token
 from .lucene import (MUST, MUST_NOT, SHOULD, BoolQuery, Exists, MatchAll, Node,
                      QuerySyntaxError, Range, Term)
-from .solr_schema import BOOLEAN, DATE, NGRAM, NUMBER, TEXT, SolrSchema
+from .solr_schema import DATE, NGRAM, NUMBER, TEXT, SolrSchema
 
 __all__ = ["Compiled", "Compiler", "TEXT_CONFIG", "text_terms", "solr_date"]
 
@@ -331,7 +332,7 @@ def solr_date(text: str, now: datetime) -> datetime:
             moment = datetime.strptime(base.replace("Z", "").split(".")[0],
                                        "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc)
         except ValueError as e:
-            raise QuerySyntaxError(f"invalid date {text!r}: {e}")
+            raise QuerySyntaxError(f"invalid date {text!r}: {e}") from None
         if "." in base:
             fraction = base.split(".")[1].rstrip("Z")
             moment = moment.replace(microsecond=int(fraction[:6].ljust(6, "0")))
@@ -370,7 +371,7 @@ def _number(text: str) -> float:
     try:
         return float(text)
     except ValueError:
-        raise QuerySyntaxError(f"{text!r} is not a number")
+        raise QuerySyntaxError(f"{text!r} is not a number") from None
 
 
 def _escape_like(text: str) -> str:
@@ -392,7 +393,6 @@ def _like_pattern(node: Term) -> str:
 
 
 def _normalise_word(text: str) -> str:
-    import unicodedata
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed
                    if not unicodedata.combining(c) and (c.isalnum()))

@@ -380,7 +380,7 @@ def _mm_value(value: str, n: int) -> int:
             return n - count if pct < 0 else count
         number = int(value)
     except ValueError:
-        raise QuerySyntaxError(f"invalid minimum match value {value!r}")
+        raise QuerySyntaxError(f"invalid minimum match value {value!r}") from None
     return n + number if number < 0 else number
 
 
