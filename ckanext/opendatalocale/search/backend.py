@@ -469,7 +469,11 @@ class _Request:
                 expr = (f"opendatalocale_search_timestamp{value}" if field.kind == DATE
                         else f"opendatalocale_search_number{value}" if field.kind == NUMBER
                         else f'{value} COLLATE "C"')
-            clauses.append(f"{expr} {direction} NULLS LAST")
+            # columns (never empty in CKAN's datasets) take PostgreSQL's default
+            # null order so that one btree index serves both directions;
+            # other fields sort missing values last, as Solr's string fields
+            nulls = "" if expr.startswith("i.") else " NULLS LAST"
+            clauses.append(f"{expr} {direction}{nulls}")
         # a stable order for ties, read from the primary key index
         clauses.append("i.index_id ASC")
         return ", ".join(clauses)
