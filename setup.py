@@ -30,11 +30,19 @@ setup(
                                         "*/LC_MESSAGES/*.mo"],
         "ckanext.opendatalocale.schemas": ["**/*"],
     },
-    install_requires=["ckan>=2.11.6,<2.12"],
+    install_requires=[
+        "ckan>=2.11.6,<2.12",
+        "ckanext-scheming>=3.1,<3.2",
+        "frictionless>=5.18,<6",
+        "python-stdnum>=2.0",
+        "xlsxwriter>=3.2",
+    ],
     entry_points={
         "ckan.plugins": [
             "opendatalocale_search = "
             "ckanext.opendatalocale.search.plugin:SearchPlugin",
+            "opendatalocale_datasets = "
+            "ckanext.opendatalocale.datasets.plugin:DatasetsPlugin",
         ],
         # test-only plugins (tests/plugins.py), loaded by name in the tests
         "ckan.test_plugins": [

@@ -1,0 +1,1 @@
+"""Plugin ``opendatalocale_datasets``: one CKAN dataset type per SCDL schema."""

@@ -1,0 +1,90 @@
+"""Validators of the SCDL dataset types' fields (named in schemas/scheming/presets.yaml)."""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+from ckan.lib.navl.dictization_functions import Missing
+
+from ckanext.opendatalocale.scdl import UnknownSchema, UnknownVersion, catalogue
+from ckanext.opendatalocale.scdl import territory
+
+__all__ = ["scdl_territory_code", "scdl_after_start", "scdl_default_frequency",
+           "scdl_default_license", "scdl_resource_schema"]
+
+DEFAULT_LICENSE = "lov2"
+
+
+def _empty(value: Any) -> bool:
+    return value is None or isinstance(value, Missing) or value == ""
+
+
+def _entry(data: dict):
+    try:
+        return catalogue().get(data.get(("type",)) or "")
+    except UnknownSchema:
+        return None
+
+
+def scdl_territory_code(key, data, errors, context):
+    """A COG code or an EPCI SIREN; when empty, the code of the publishing
+    organisation if it is a territory (``commune-35238`` → 35238)."""
+    value = data.get(key)
+    if _empty(value):
+        org_id = data.get(("owner_org",))
+        org = model.Group.get(org_id) if org_id and not _empty(org_id) else None
+        code = territory.code_of_organization(org.name if org else None)
+        data[key] = code or ""
+        return
+    if not territory.is_territory_code(str(value)):
+        errors[key].append(tk._(
+            "Unknown code: give the INSEE code of the commune (5 characters, "
+            "e.g. 35051), of the département (e.g. 35, 2A, 974) or of the région "
+            "(e.g. 53), or the SIREN number of the EPCI (9 digits)."))
+        return
+    data[key] = territory.normalise(str(value))
+
+
+def scdl_after_start(key, data, errors, context):
+    end, start = data.get(key), data.get(("temporal_start",))
+    if _empty(end) or _empty(start):
+        return
+    if str(end) < str(start):
+        errors[key].append(tk._("The end of the temporal coverage is before its start."))
+
+
+def scdl_default_frequency(key, data, errors, context):
+    """The update frequency expected for the type, when none is given."""
+    if _empty(data.get(key)):
+        entry = _entry(data)
+        if entry is not None:
+            data[key] = entry.expected_frequency
+
+
+def scdl_default_license(key, data, errors, context):
+    if _empty(data.get(key)):
+        data[key] = DEFAULT_LICENSE
+
+
+def scdl_resource_schema(key, data, errors, context):
+    """Resource ``schema_version`` and ``schema``, kept in step: the version
+    chosen (or the one a known canonical ``schema`` URL names, or the type's
+    current version) and the canonical URL of exactly that version."""
+    entry = _entry(data)
+    if entry is None:
+        return
+    url_key = key[:-1] + ("schema",)
+    version, url = data.get(key), data.get(url_key)
+    if _empty(version) and not _empty(url):
+        resolved = catalogue().resolve_url(str(url))
+        if resolved and resolved[0].slug == entry.slug:
+            version = resolved[1].version
+    try:
+        chosen = entry.version(None if _empty(version) else str(version))
+    except UnknownVersion as e:
+        errors[key].append(tk._("Unknown version of this schema. Supported versions: "
+                                "{versions}").format(versions=", ".join(e.known)))
+        return
+    data[key] = chosen.version
+    data[url_key] = chosen.schema_url

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from typing import Any
+
+import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+
+from ckanext.opendatalocale.resources import resource_dir
+from ckanext.opendatalocale.scdl import UnknownSchema, catalogue
+from ckanext.opendatalocale.translation import Translation
+
+from . import helpers
+
+PLUGIN = "opendatalocale_datasets"
+SCHEMING = "scheming_datasets"
+SCHEMING_DEFAULT_PRESETS = "ckanext.scheming:presets.json"
+VERSION_FIELD = "vocab_scdl_schema_version"  # multi-valued: a vocab_* field in Solr
+
+
+def _scheming_urls() -> tuple[list[str], str]:
+    """Our scheming YAMLs (``schemas/scheming``) as file URLs, which
+    ckanext-scheming reads like any schema URL."""
+    directory = resource_dir("schemas") / "scheming"
+    types = [(directory / f"{slug}.yaml").as_uri() for slug in catalogue().slugs]
+    return types, (directory / "presets.yaml").as_uri()
+
+
+def _add(config, key: str, values: list[str], default: str = "") -> None:
+    current = config.get(key) or default
+    words = current.split()
+    config[key] = " ".join(words + [v for v in values if v not in words])
+
+
+@tk.blanket.actions
+@tk.blanket.auth_functions
+@tk.blanket.validators
+@tk.blanket.helpers
+@tk.blanket.blueprints
+class DatasetsPlugin(Translation, p.SingletonPlugin):
+    """One ckanext-scheming dataset type per SCDL schema (schemas/scheming),
+    with its pages, API, facets and licences."""
+
+    p.implements(p.IConfigurer)
+    p.implements(p.ITranslation)
+    p.implements(p.IFacets, inherit=True)
+    p.implements(p.IPackageController, inherit=True)
+
+    # IConfigurer
+    def update_config(self, config):
+        plugins = config.get("ckan.plugins", [])
+        if isinstance(plugins, str):
+            plugins = plugins.split()
+        if SCHEMING not in plugins or (plugins.index(SCHEMING) < plugins.index(PLUGIN)):
+            raise tk.CkanConfigurationException(
+                f"{PLUGIN} needs ckanext-scheming: list {SCHEMING} after it in "
+                f"ckan.plugins (…{PLUGIN} {SCHEMING}…), so that the SCDL types are "
+                "registered before scheming reads its schemas")
+        types, presets = _scheming_urls()
+        _add(config, "scheming.dataset_schemas", types)
+        _add(config, "scheming.presets", [presets], SCHEMING_DEFAULT_PRESETS)
+        if not config.get("licenses_group_url"):
+            config["licenses_group_url"] = (resource_dir("schemas") / "licenses.json").as_uri()
+        tk.add_template_directory(config, "../templates")
+
+    # IFacets
+    def dataset_facets(self, facets_dict: OrderedDict, package_type: str) -> OrderedDict:
+        facets_dict["dataset_type"] = tk._("SCDL type")
+        facets_dict[VERSION_FIELD] = tk._("Schema version")
+        return facets_dict
+
+    def organization_facets(self, facets_dict, organization_type, package_type):
+        return self.dataset_facets(facets_dict, package_type)
+
+    def group_facets(self, facets_dict, group_type, package_type):
+        return self.dataset_facets(facets_dict, package_type)
+
+    # IPackageController
+    def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        """Index the schema versions the dataset's files follow."""
+        try:
+            catalogue().get(pkg_dict.get("dataset_type") or "")
+        except UnknownSchema:
+            return pkg_dict
+        resources = json.loads(pkg_dict.get("data_dict") or "{}").get("resources", [])
+        versions = sorted({r["schema_version"] for r in resources if r.get("schema_version")})
+        if versions:
+            pkg_dict[VERSION_FIELD] = versions
+        return pkg_dict
+
+    def after_dataset_search(self, search_results: dict[str, Any],
+                             search_params: dict[str, Any]) -> dict[str, Any]:
+        """SCDL types by their title in the type facet."""
+        facet = search_results.get("search_facets", {}).get("dataset_type")
+        for item in (facet or {}).get("items", []):
+            item["display_name"] = (helpers.scdl_title(item["name"])
+                                    or (tk._("Other dataset") if item["name"] == "dataset"
+                                        else item["display_name"]))
+        return search_results
