@@ -38,6 +38,7 @@ def _add(config, key: str, values: list[str], default: str = "") -> None:
 @tk.blanket.validators
 @tk.blanket.helpers
 @tk.blanket.blueprints
+@tk.blanket.cli
 class DatasetsPlugin(Translation, p.SingletonPlugin):
     """One ckanext-scheming dataset type per SCDL schema (schemas/scheming),
     with its pages, API, facets and licences."""
