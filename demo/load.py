@@ -14,6 +14,8 @@ import secrets
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # demo/scdl_files.py
+
 ROOT = Path(__file__).resolve().parent.parent
 CREDENTIALS = ROOT / "demo-credentials.txt"
 DATA = Path(__file__).resolve().parent / "datasets.json"
@@ -80,6 +82,8 @@ def load(site_url: str) -> dict[str, str]:
             get_action("package_create")(dict(context), dict(dataset))
             created += 1
 
+    created += load_scdl(context)
+
     return {
         "site_url": site_url,
         "admin_user": SYSADMIN,
@@ -90,6 +94,54 @@ def load(site_url: str) -> dict[str, str]:
         "editor_organization": data["editor_organization"],
         "datasets_created": str(created),
     }
+
+
+SCDL_ORGANIZATIONS = ["commune-35051", "commune-35238", "epci-243500139"]
+# one mistake for every other type: most demo files are valid
+SCDL_MISTAKES = {"deliberations": "dates", "budget": "siret", "menus-collectifs": "latin1",
+                 "irve": "colonne", "prenoms": "point-virgule"}
+
+
+def load_scdl(context: dict) -> int:
+    """A dataset of every SCDL type with a valid CSV file, and for some types
+    a second dataset whose file has a mistake communes really make."""
+    import io
+
+    import ckan.model as model
+    from ckan.logic import get_action
+    from werkzeug.datastructures import FileStorage
+
+    from ckanext.opendatalocale.scdl import catalogue
+    from scdl_files import MISTAKES, mistaken_csv, valid_csv
+
+    created = 0
+    for n, entry in enumerate(catalogue().entries):
+        org = SCDL_ORGANIZATIONS[n % len(SCDL_ORGANIZATIONS)]
+        table_schema = entry.latest.table_schema()
+        files = [("", valid_csv(table_schema), "")]
+        mistake = SCDL_MISTAKES.get(entry.slug)
+        if mistake:
+            files.append((f"-{mistake}", mistaken_csv(table_schema, mistake),
+                          f" (fichier avec une erreur : {MISTAKES[mistake][0]})"))
+        for suffix, content, note in files:
+            name = f"{entry.slug}-{org}{suffix}"
+            existing = model.Package.get(name)
+            if existing is not None and existing.resources:
+                continue
+            dataset = {"id": existing.id} if existing else get_action("package_create")(
+                dict(context), {
+                    "type": entry.slug, "name": name, "owner_org": org,
+                    "title": f"{entry.title['fr']}{note}",
+                    "notes": entry.description["fr"],
+                    "tag_string": "socle commun"})
+            get_action("resource_create")(dict(context), {
+                "package_id": dataset["id"], "name": f"{entry.title['fr']}.csv",
+                "format": "CSV",
+                "upload": FileStorage(stream=io.BytesIO(content),
+                                      filename=f"{entry.slug}.csv",
+                                      content_type="text/csv")})
+            created += 1
+    return created
 
 
 def write_credentials(values: dict[str, str]) -> None:

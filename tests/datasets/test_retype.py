@@ -78,4 +78,4 @@ def test_retyped_datasets_keep_the_portal_working_without_the_plugin(cli, one_of
         body = app.get("/dataset/").body
         assert "Jeu budget" in body and "Jeu dae" in body
     finally:
-        plugins.load("opendatalocale_datasets", "scheming_datasets")
+        plugins.load("scheming_datasets", "opendatalocale_datasets")

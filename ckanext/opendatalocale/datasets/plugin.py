@@ -6,6 +6,7 @@ from typing import Any
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan.exceptions import CkanConfigurationException
 
 from ckanext.opendatalocale.resources import resource_dir
 from ckanext.opendatalocale.scdl import UnknownSchema, catalogue
@@ -53,11 +54,12 @@ class DatasetsPlugin(Translation, p.SingletonPlugin):
         plugins = config.get("ckan.plugins", [])
         if isinstance(plugins, str):
             plugins = plugins.split()
-        if SCHEMING not in plugins or (plugins.index(SCHEMING) < plugins.index(PLUGIN)):
-            raise tk.CkanConfigurationException(
-                f"{PLUGIN} needs ckanext-scheming: list {SCHEMING} after it in "
-                f"ckan.plugins (…{PLUGIN} {SCHEMING}…), so that the SCDL types are "
-                "registered before scheming reads its schemas")
+        # CKAN calls update_config last-listed first: ours must come after
+        # scheming_datasets to hand it the SCDL types before it reads them
+        if SCHEMING not in plugins or plugins.index(SCHEMING) > plugins.index(PLUGIN):
+            raise CkanConfigurationException(
+                f"{PLUGIN} needs ckanext-scheming: list {SCHEMING} before it in "
+                f"ckan.plugins (…{SCHEMING} {PLUGIN}…)")
         types, presets = _scheming_urls()
         _add(config, "scheming.dataset_schemas", types)
         _add(config, "scheming.presets", [presets], SCHEMING_DEFAULT_PRESETS)

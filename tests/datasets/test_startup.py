@@ -1,0 +1,37 @@
+"""A fresh portal process registers the SCDL types (CKAN configures plugins
+last-listed first: the tests' plugin reloads would hide a wrong order)."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PROBE = """
+from ckan.cli import load_config
+from ckan.config.middleware import make_app
+app = make_app(load_config({ini!r}))
+print(sorted(name for name in app._wsgi_app.blueprints))
+"""
+
+
+def blueprints(ini: Path) -> str:
+    result = subprocess.run([sys.executable, "-c", PROBE.format(ini=str(ini))],
+                            capture_output=True, text=True, env=dict(os.environ), cwd=ROOT)
+    assert result.returncode == 0 or "CkanConfigurationException" in result.stderr, result.stderr
+    return result.stdout + result.stderr
+
+
+def test_a_fresh_process_serves_every_scdl_type():
+    out = blueprints(ROOT / "test.ini")
+    for slug in ("deliberations", "irve", "dae", "plats-menus-collectifs"):
+        assert f"'{slug}'" in out and f"'{slug}_resource'" in out, out[-2000:]
+
+
+def test_a_wrong_plugin_order_is_refused_with_the_reason(tmp_path):
+    text = (ROOT / "test.ini").read_text().replace(
+        "scheming_datasets opendatalocale_datasets", "opendatalocale_datasets scheming_datasets")
+    ini = tmp_path / "wrong.ini"
+    ini.write_text(text.replace("%(here)s", str(ROOT)))
+    out = blueprints(ini)
+    assert "list scheming_datasets before it" in out
