@@ -39,6 +39,6 @@ def scdl_schema_show(context, data_dict: dict[str, Any]) -> dict[str, Any]:
         entry = catalogue().get(data["id"])
         version = entry.version(data.get("version"))
     except (UnknownSchema, UnknownVersion) as e:
-        raise tk.ObjectNotFound(str(e))
+        raise tk.ObjectNotFound(str(e)) from e
     return dict(entry.as_dict(), version=version.version, schema_url=version.schema_url,
                 table_schema=version.table_schema())
