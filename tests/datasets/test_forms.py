@@ -71,3 +71,19 @@ class TestForms:
                       "3505", "Service des finances"):
             assert typed in body, f"{typed!r} lost"
         assert helpers.call_action("package_search", q="*:*")["count"] == 0
+
+    def test_a_missing_required_field_shows_the_form_again_in_french(
+            self, editor_client, commune):
+        form = editor_client.get("/subventions/new")
+        response = editor_client.post("/subventions/new", data={
+            "_csrf_token": csrf(form.body), "title": "Subventions 2025", "name": "",
+            "owner_org": commune["id"], "notes": "Aux associations sportives.",
+            "license_id": "odc-odbl", "frequency": "QUARTERLY",
+            "_ckan_phase": "dataset_new_1", "save": ""})
+        assert response.status_code == 200
+        assert "Valeur manquante" in response.body  # CKAN's French "Missing value"
+        for typed in ("Subventions 2025", "Aux associations sportives."):
+            assert typed in response.body, f"{typed!r} lost"
+        # the choices made are still chosen
+        assert re.search(r'<option[^>]*value="odc-odbl"[^>]*selected', response.body)
+        assert re.search(r'<option[^>]*value="QUARTERLY"[^>]*selected', response.body)

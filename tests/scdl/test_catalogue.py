@@ -76,3 +76,36 @@ def test_the_core_imports_nothing_of_ckan():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "False"
+
+
+def test_several_versions_side_by_side(tmp_path):
+    """Two versions of one schema live side by side: each URL resolves to its
+    own file, the default one is the catalogue's choice."""
+    import json
+
+    from ckanext.opendatalocale.scdl import Catalogue
+
+    for version, fields in (("1.0", ["A"]), ("2.0", ["A", "B"])):
+        folder = tmp_path / "scdl" / "essai" / version
+        folder.mkdir(parents=True)
+        (folder / "schema.json").write_text(json.dumps(
+            {"version": version, "fields": [{"name": f} for f in fields]}))
+    (tmp_path / "catalogue.yaml").write_text("""
+schemas:
+  - slug: essai
+    id: scdl/essai
+    title: {fr: Essai, en: Test}
+    description: {fr: Essai., en: Test.}
+    expected_frequency: ANNUAL
+    documentation_url: https://schema.data.gouv.fr/scdl/essai/
+    default_version: "2.0"
+    versions:
+      - {version: "1.0", schema_url: "https://schema.data.gouv.fr/schemas/scdl/essai/1.0/schema.json"}
+      - {version: "2.0", schema_url: "https://schema.data.gouv.fr/schemas/scdl/essai/2.0/schema.json"}
+""")
+    local = Catalogue(tmp_path)
+    entry = local.get("essai")
+    assert entry.latest.version == "2.0"
+    old = local.resolve_url("https://schema.data.gouv.fr/schemas/scdl/essai/1.0/schema.json")[1]
+    assert [f["name"] for f in old.table_schema()["fields"]] == ["A"]
+    assert [f["name"] for f in entry.version("2.0").table_schema()["fields"]] == ["A", "B"]
