@@ -21,6 +21,15 @@ def suite_plugins(with_plugins):
     """Every test runs with the plugins of test.ini loaded."""
 
 
+@pytest.fixture(autouse=True)
+def neutral_factory_text(monkeypatch):
+    """CKAN's factories give datasets random English notes, whose words
+    ("budget", "economy"…) would make text searches flaky: a fixed,
+    word-poor description instead (tests set their own when it matters)."""
+    from ckan.tests import factories
+    monkeypatch.setattr(factories.fake, "text", lambda *args, **kwargs: "Lorem ipsum.")
+
+
 @pytest.fixture
 def live_server(app):
     """The test app served over HTTP on 127.0.0.1, for browser journeys."""
