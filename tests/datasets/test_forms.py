@@ -4,6 +4,10 @@ import re
 import pytest
 from ckan.tests import factories, helpers
 
+from ckanext.opendatalocale.scdl import catalogue
+
+from .conftest import SLUGS
+
 
 def csrf(body: str) -> str:
     return re.search(r'name="_csrf_token" value="([^"]+)"', body).group(1)
@@ -32,28 +36,32 @@ class TestForms:
         assert "Licence Ouverte 2.0 (Etalab)" in body
         assert "Fréquence de mise à jour" in body
 
-    def test_publish_through_both_stages(self, editor_client, commune):
-        form = editor_client.get("/deliberations/new")
-        response = editor_client.post("/deliberations/new", data={
-            "_csrf_token": csrf(form.body), "title": "Délibérations 2025",
-            "name": "deliberations-2025", "owner_org": commune["id"],
-            "notes": "Les délibérations du conseil.", "license_id": "lov2",
+    @pytest.mark.parametrize("slug", SLUGS)
+    def test_publish_each_type_through_both_stages(self, editor_client, commune, slug):
+        version = catalogue().get(slug).latest
+        form = editor_client.get(f"/{slug}/new")
+        response = editor_client.post(f"/{slug}/new", data={
+            "_csrf_token": csrf(form.body), "title": "Publié par le formulaire",
+            "name": f"{slug}-2025", "owner_org": commune["id"],
+            "notes": "Publié par le formulaire.", "license_id": "lov2",
             "frequency": "MONTHLY", "territory_code": "", "_ckan_phase": "dataset_new_1",
             "save": ""},
             follow_redirects=False)
         assert response.status_code == 302
         resource_form_url = response.headers["Location"]
-        assert "/deliberations/deliberations-2025/resource/new" in resource_form_url
+        assert f"/{slug}/{slug}-2025/resource/new" in resource_form_url
         resource_form = editor_client.get(resource_form_url)
-        assert "Version du schéma" in resource_form.body and "2.1.5" in resource_form.body
+        assert "Version du schéma" in resource_form.body
+        assert f'value="{version.version}"' in resource_form.body
         response = editor_client.post(resource_form_url, data={
             "_csrf_token": csrf(resource_form.body), "id": "", "url": "https://example.org/d.csv",
-            "name": "Délibérations 2025", "format": "CSV", "schema_version": "2.1.5",
+            "name": "Fichier 2025", "format": "CSV", "schema_version": version.version,
             "save": "go-metadata"}, follow_redirects=False)
         assert response.status_code == 302
-        dataset = helpers.call_action("package_show", id="deliberations-2025")
-        assert dataset["type"] == "deliberations" and dataset["territory_code"] == "35051"
-        assert dataset["resources"][0]["schema"].endswith("/deliberations/2.1.5/schema.json")
+        dataset = helpers.call_action("package_show", id=f"{slug}-2025")
+        assert dataset["type"] == slug and dataset["state"] == "active"
+        assert dataset["territory_code"] == "35051"
+        assert dataset["resources"][0]["schema"] == version.schema_url
 
     def test_an_invalid_field_shows_the_form_again_with_everything_typed(
             self, editor_client, commune):
