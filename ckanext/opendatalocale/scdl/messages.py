@@ -1,0 +1,105 @@
+"""French messages of the validation report: what is wrong, what the column
+expects (from the schema), how to fix it."""
+from __future__ import annotations
+
+import re
+from typing import Any, Optional
+
+__all__ = ["error_message", "file_message", "expectation"]
+
+_TYPES = {
+    "string": "du texte", "integer": "un nombre entier (sans espace ni décimale)",
+    "number": "un nombre, avec un point pour les décimales (ex. 1234.56)",
+    "date": "une date au format AAAA-MM-JJ (ex. 2024-03-12)",
+    "datetime": "une date et une heure au format AAAA-MM-JJTHH:MM:SS",
+    "time": "une heure au format HH:MM:SS", "year": "une année sur 4 chiffres",
+    "yearmonth": "une année et un mois au format AAAA-MM",
+    "boolean": "vrai ou faux", "array": "une liste", "object": "un objet JSON",
+    "geopoint": "un point géographique", "geojson": "une géométrie GeoJSON",
+    "duration": "une durée",
+}
+_FORMATS = {"email": "une adresse électronique (ex. mairie@example.fr)",
+            "uri": "une adresse web complète (ex. https://www.example.fr/page)"}
+_FRENCH_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+def expectation(field: dict[str, Any]) -> str:
+    """What a column expects, in one French sentence."""
+    kind = field.get("type", "string")
+    parts = [_FORMATS.get(field.get("format", ""), _TYPES.get(kind, kind))]
+    if kind == "boolean" and field.get("trueValues"):
+        parts = [" ou ".join(field.get("trueValues", [])[:1] + field.get("falseValues", [])[:1])]
+    c = field.get("constraints", {})
+    if "enum" in c:
+        values = [str(v) for v in c["enum"]]
+        shown = ", ".join(values[:12]) + (" …" if len(values) > 12 else "")
+        parts.append(f"parmi : {shown}")
+    if "minimum" in c:
+        parts.append(f"au moins {c['minimum']}")
+    if "maximum" in c:
+        parts.append(f"au plus {c['maximum']}")
+    if "minLength" in c:
+        parts.append(f"d'au moins {c['minLength']} caractères")
+    if "maxLength" in c:
+        parts.append(f"d'au plus {c['maxLength']} caractères")
+    if "pattern" in c and "enum" not in c:
+        parts.append(f"de la forme {c['pattern']}")
+    if field.get("example") not in (None, ""):
+        parts.append(f"par exemple « {field['example']} »")
+    return ", ".join(parts)
+
+
+def _fix(value: Optional[str], field: dict[str, Any]) -> str:
+    """A concrete correction when one can be guessed."""
+    if value and field.get("type") == "date":
+        match = _FRENCH_DATE.match(value.strip())
+        if match:
+            day, month, year = match.groups()
+            return f" Écrivez plutôt {year}-{int(month):02d}-{int(day):02d}."
+    if value and field.get("type") == "number" and re.fullmatch(r"-?[\d\s]+,\d+", value.strip()):
+        return f" Écrivez plutôt {value.replace(' ', '').replace(',', '.')}."
+    return ""
+
+
+def error_message(error_type: str, name: Optional[str], value: Optional[str],
+                  field: dict[str, Any], note: str = "") -> str:
+    quoted = f"« {value} »" if value not in (None, "") else "La valeur"
+    if error_type == "missing-label":
+        return (f"La colonne obligatoire {name} est absente : ajoutez-la (elle attend "
+                f"{expectation(field)}).")
+    if error_type == "duplicate-label":
+        return f"La colonne {name} apparaît plusieurs fois : ne la gardez qu'une fois."
+    if error_type == "blank-label":
+        return "Une colonne n'a pas de nom dans la ligne d'en-tête."
+    if error_type == "blank-row":
+        return "Ligne vide : supprimez-la."
+    if error_type in ("missing-cell", "extra-cell"):
+        return ("Cette ligne n'a pas le même nombre de colonnes que l'en-tête : vérifiez les "
+                "séparateurs et les guillemets.")
+    if error_type == "type-error":
+        return (f"{quoted} n'est pas ce qu'attend {name} : {expectation(field)}."
+                + _fix(value, field))
+    if error_type == "constraint-error":
+        if "required" in note:
+            return f"{name} est obligatoire : cette case ne peut pas rester vide."
+        return f"{quoted} ne convient pas pour {name}, qui attend {expectation(field)}."
+    if error_type in ("unique-error", "primary-key"):
+        return f"{quoted} apparaît plusieurs fois dans {name}, qui doit être unique."
+    return f"{quoted} : erreur {error_type}" + (f" ({note})" if note else "") + "."
+
+
+def file_message(error_type: str, note: str = "") -> str:
+    if error_type == "empty":
+        return "Le fichier est vide."
+    if error_type == "html":
+        return ("Le fichier est une page web (HTML), pas un tableau : le lien mène sans "
+                "doute à une page d'erreur ou de téléchargement. Déposez le fichier CSV "
+                "lui-même.")
+    if error_type == "encoding-error":
+        return ("Le fichier n'a pas pu être lu : son encodage n'est pas reconnu. "
+                "Enregistrez-le en UTF-8 (« CSV UTF-8 » dans votre tableur).")
+    if error_type in ("format-error", "source-error", "scheme-error"):
+        return ("Le fichier n'a pas pu être lu comme un tableau CSV ou Excel : vérifiez "
+                "qu'il s'agit bien du bon fichier, enregistré au format CSV (séparateur "
+                "virgule) ou XLSX.")
+    return f"Le fichier n'a pas pu être vérifié ({error_type})."

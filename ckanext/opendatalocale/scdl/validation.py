@@ -1,0 +1,177 @@
+"""Validate a file against an SCDL Table Schema, Validata's way, in French.
+
+frictionless reads the file as a stream (any size: rows are checked one at a
+time) and checks types and constraints; the schema's ``custom_checks`` run on
+each row (``checks``). Columns are matched by name, as Validata does: a
+missing required column is an error, a missing optional or an extra column a
+warning. Every error is counted; at most ``listed`` per column are kept with
+their row and value, so that a million wrong cells still give a readable
+report.
+"""
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field as dc_field
+from pathlib import Path
+from typing import Any, Optional
+
+import frictionless
+from frictionless import Detector, Resource, Schema
+
+from . import checks as custom
+from .messages import error_message, file_message
+
+__all__ = ["Error", "Report", "validate_file", "LISTED_PER_COLUMN"]
+
+LISTED_PER_COLUMN = 100
+# errors that make the file unreadable: no row could be checked
+FILE_ERRORS = {"source-error", "scheme-error", "format-error", "encoding-error",
+               "schema-error", "resource-error", "general-error", "package-error"}
+
+
+@dataclass
+class Error:
+    row: Optional[int]       # the file's line as Validata counts it (header = 1)
+    field: Optional[str]
+    type: str                # frictionless error code, or "custom-check-error"
+    message: str             # French, for the commune
+    value: Optional[str] = None
+    check: Optional[str] = None   # the custom check's name
+
+
+@dataclass
+class Report:
+    valid: bool
+    rows: int = 0
+    error_count: int = 0
+    errors: list[Error] = dc_field(default_factory=list)   # listed ones
+    counts: dict[str, int] = dc_field(default_factory=dict)  # per column ("" = file)
+    warnings: list[str] = dc_field(default_factory=list)
+    unusable: bool = False   # the file could not be read at all
+
+    def summary(self) -> str:
+        """« 3 erreurs dans 2 colonnes »."""
+        if self.unusable:
+            return "Fichier illisible"
+        if self.valid:
+            return "Fichier conforme au schéma"
+        columns = len([c for c in self.counts if c])
+        errors = f"{self.error_count} erreur" + ("s" if self.error_count > 1 else "")
+        if not columns:
+            return errors
+        return f"{errors} dans {columns} colonne" + ("s" if columns > 1 else "")
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["summary"] = self.summary()
+        return data
+
+
+class _Collector:
+    def __init__(self, listed: int):
+        self.listed = listed
+        self.report = Report(valid=True)
+
+    def add(self, error: Error) -> None:
+        report = self.report
+        report.valid = False
+        report.error_count += 1
+        column = error.field or ""
+        report.counts[column] = report.counts.get(column, 0) + 1
+        if report.counts[column] <= self.listed:
+            report.errors.append(error)
+
+
+def _raw(cell: Any) -> Optional[str]:
+    return None if cell is None else str(cell)
+
+
+def validate_file(path: str | os.PathLike, table_schema: dict[str, Any],
+                  listed: int = LISTED_PER_COLUMN) -> Report:
+    """Validate the file at ``path`` (CSV or XLSX) against ``table_schema``."""
+    collect = _Collector(listed)
+    descriptor = {k: v for k, v in table_schema.items() if k != "custom_checks"}
+    fields = {f["name"]: f for f in table_schema["fields"]}
+    row_checks = custom.build(table_schema.get("custom_checks", []))
+    path = Path(path)
+    if not path.is_file() or path.stat().st_size == 0:
+        collect.report.unusable = True
+        collect.add(Error(None, None, "source-error", file_message("empty")))
+        return collect.report
+    with path.open("rb") as f:
+        start = f.read(2048).lstrip().lower()
+    if start.startswith(b"<!doctype html") or start.startswith(b"<html"):
+        collect.report.unusable = True
+        collect.add(Error(None, None, "format-error", file_message("html")))
+        return collect.report
+    resource = Resource(path=path.name, basepath=str(path.parent),
+                        schema=Schema.from_descriptor(descriptor),
+                        detector=Detector(schema_sync=True))
+    try:
+        with resource:
+            header = list(resource.header.labels)
+            if not set(header) & set(fields):
+                collect.report.warnings.append(
+                    "Aucune colonne du fichier ne porte un nom attendu : vérifiez que la "
+                    "première ligne contient les noms des colonnes et que le fichier est "
+                    "bien celui de ce type de données.")
+            _header_errors(resource, header, fields, collect)
+            for check in row_checks:
+                message = check.missing(header)
+                if message:
+                    collect.add(Error(None, check.first, "custom-check-error", message,
+                                      check=check.name))
+            applicable = [c for c in row_checks if c.applies(header)]
+            for row in resource.row_stream:
+                collect.report.rows += 1
+                _row_errors(row, fields, applicable, collect)
+    except frictionless.FrictionlessException as e:
+        error = e.error
+        collect.report.unusable = collect.report.rows == 0
+        collect.add(Error(getattr(error, "row_number", None), None, error.type,
+                          file_message(error.type, error.note)))
+    return collect.report
+
+
+def _header_errors(resource, header: list[str], fields: dict, collect: _Collector) -> None:
+    for name, schema_field in fields.items():
+        if name in header:
+            continue
+        if schema_field.get("constraints", {}).get("required"):
+            collect.add(Error(None, name, "missing-label",
+                              error_message("missing-label", name, None, schema_field)))
+        else:
+            collect.report.warnings.append(
+                f"Colonne facultative absente : {name} (vous pouvez l'ajouter).")
+    for label in header:
+        if label not in fields:
+            collect.report.warnings.append(
+                f"Colonne en trop : {label} ne fait pas partie du schéma ; elle est ignorée.")
+    for error in resource.header.errors:
+        if error.type in ("missing-label", "extra-label", "incorrect-label"):
+            continue  # matched by name above
+        collect.add(Error(None, getattr(error, "label", None), error.type,
+                          error_message(error.type, getattr(error, "label", None), None, {})))
+
+
+def _row_errors(row, fields: dict, row_checks: list, collect: _Collector) -> None:
+    failed = set()
+    for error in row.errors:
+        name = getattr(error, "field_name", None)
+        value = _raw(getattr(error, "cell", None))
+        failed.add(name)
+        collect.add(Error(row.row_number, name, error.type,
+                          error_message(error.type, name, value, fields.get(name, {}),
+                                        getattr(error, "note", "")),
+                          value=value))
+    if not row_checks:
+        return
+    cells = {name: (None if name in failed else row[name]) for name in row.field_names}
+    for check in row_checks:
+        problem = check.check(cells)
+        if problem:
+            value = cells.get(problem.field)
+            collect.add(Error(row.row_number, problem.field, "custom-check-error",
+                              problem.message, value=_raw(value), check=check.name))
