@@ -43,6 +43,8 @@ setup(
             "ckanext.opendatalocale.search.plugin:SearchPlugin",
             "opendatalocale_datasets = "
             "ckanext.opendatalocale.datasets.plugin:DatasetsPlugin",
+            "opendatalocale_validation = "
+            "ckanext.opendatalocale.validation.plugin:ValidationPlugin",
         ],
         # test-only plugins (tests/plugins.py), loaded by name in the tests
         "ckan.test_plugins": [

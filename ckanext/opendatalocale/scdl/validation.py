@@ -68,6 +68,12 @@ class Report:
         data["summary"] = self.summary()
         return data
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Report":
+        values = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        values["errors"] = [Error(**e) for e in data.get("errors", [])]
+        return cls(**values)
+
 
 class _Collector:
     def __init__(self, listed: int):
@@ -101,12 +107,13 @@ def validate_file(path: str | os.PathLike, table_schema: dict[str, Any],
         collect.add(Error(None, None, "source-error", file_message("empty")))
         return collect.report
     with path.open("rb") as f:
-        start = f.read(2048).lstrip().lower()
-    if start.startswith(b"<!doctype html") or start.startswith(b"<html"):
+        start = f.read(2048)
+    text_start = start.lstrip().lower()
+    if text_start.startswith(b"<!doctype html") or text_start.startswith(b"<html"):
         collect.report.unusable = True
         collect.add(Error(None, None, "format-error", file_message("html")))
         return collect.report
-    resource = Resource(path=path.name, basepath=str(path.parent),
+    resource = Resource(path=path.name, basepath=str(path.parent), format=_format(path, start),
                         schema=Schema.from_descriptor(descriptor),
                         detector=Detector(schema_sync=True))
     try:
@@ -133,6 +140,19 @@ def validate_file(path: str | os.PathLike, table_schema: dict[str, Any],
         collect.add(Error(getattr(error, "row_number", None), None, error.type,
                           file_message(error.type, error.note)))
     return collect.report
+
+
+def _format(path: Path, start: bytes) -> str:
+    """The tabular format, from the name or, for files stored without an
+    extension (CKAN's uploads), from the first bytes."""
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix in ("csv", "tsv", "xlsx", "xls", "ods"):
+        return suffix
+    if start.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if start.startswith(b"\xd0\xcf\x11\xe0"):
+        return "xls"
+    return "csv"
 
 
 def _header_errors(resource, header: list[str], fields: dict, collect: _Collector) -> None:

@@ -1,0 +1,1 @@
+"""Plugin ``opendatalocale_validation``: SCDL files checked at upload, reports in French."""

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+
+from ckanext.opendatalocale.scdl import UnknownSchema, catalogue
+from ckanext.opendatalocale.translation import Translation
+
+from . import model, runner  # noqa: F401 (model: the table on CKAN's metadata)
+
+CONFORMITY_FIELD = "scdl_conformity"
+
+
+def _conformity(resources: list[dict[str, Any]]) -> str | None:
+    """One word for a dataset's SCDL files: conforme when every one of them
+    validated, else invalide, en-cours or non-valide (never checked)."""
+    statuses = [r.get("validation_status") for r in resources if runner.schema_of(r)]
+    if not statuses:
+        return None
+    if all(s == runner.SUCCESS for s in statuses):
+        return "conforme"
+    if any(s in (runner.FAILURE, runner.ERROR) for s in statuses):
+        return "invalide"
+    if any(s in (runner.RUNNING, runner.CREATED) for s in statuses):
+        return "en-cours"
+    return "non-valide"
+
+
+@tk.blanket.actions
+@tk.blanket.auth_functions
+@tk.blanket.helpers
+@tk.blanket.cli
+@tk.blanket.config_declarations
+class ValidationPlugin(Translation, p.SingletonPlugin):
+    """SCDL files checked against their schema at upload, reports in French,
+    with ckanext-validation's API (see runner for why not its code)."""
+
+    p.implements(p.IConfigurer)
+    p.implements(p.ITranslation)
+    p.implements(p.IResourceController, inherit=True)
+    p.implements(p.IPackageController, inherit=True)
+
+    # IConfigurer
+    def update_config(self, config):
+        tk.add_template_directory(config, "../templates")
+
+    # IResourceController
+    def after_resource_create(self, context, resource: dict[str, Any]) -> None:
+        runner.schedule(resource)
+
+    def after_resource_update(self, context, resource: dict[str, Any]) -> None:
+        runner.schedule(resource)
+
+    # IPackageController
+    def after_dataset_show(self, context, pkg_dict: dict[str, Any]) -> None:
+        """Each SCDL file's ``validation_status`` / ``validation_timestamp``."""
+        try:
+            catalogue().get(pkg_dict.get("type") or "")
+        except UnknownSchema:
+            return
+        validations = runner.statuses_of(pkg_dict["id"])
+        for resource in pkg_dict.get("resources", []):
+            validation = validations.get(resource["id"])
+            if validation and validation["schema_url"] == resource.get("schema"):
+                resource["validation_status"] = validation["status"]
+                stamp = validation["finished"] or validation["created"]
+                resource["validation_timestamp"] = stamp.isoformat() if stamp else None
+            else:
+                resource.pop("validation_status", None)
+                resource.pop("validation_timestamp", None)
+
+    def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        import json
+        resources = json.loads(pkg_dict.get("data_dict") or "{}").get("resources", [])
+        conformity = _conformity(resources)
+        if conformity:
+            pkg_dict[CONFORMITY_FIELD] = conformity
+        return pkg_dict
