@@ -19,7 +19,9 @@ TEST_ENV := CKAN_SQLALCHEMY_URL=$(TEST_DB_URL) CKAN_REDIS_URL=$(TEST_REDIS_URL)
 ## serve: install, configure, migrate, load the demo and serve the portal in French
 serve: install config database demo
 	@echo "Portail en français sur $(SITE_URL) (identifiants : demo-credentials.txt)"
-	$(CKAN) run -H $(HOST) -p $(PORT)
+	@# the jobs worker checks large files in the background; it stops with the server
+	$(CKAN) jobs worker & WORKER=$$!; trap 'kill $$WORKER' EXIT INT TERM; \
+		$(CKAN) run -H $(HOST) -p $(PORT)
 
 ## test: the same set-up on a test database, then the whole suite
 test: install-test
@@ -60,7 +62,8 @@ config: install
 		"ckan.storage_path = $(CURDIR)/storage" \
 		"ckan.csrf_protection.ignore_extensions = false" \
 		"ckan.auth.create_user_via_web = false" \
-		"ckan.auth.user_create_organizations = false"
+		"ckan.auth.user_create_organizations = false" \
+		"ckan.max_resource_size = 500"
 	$(BIN)/ckan config-tool ckan.ini -s logger_ckan "level = INFO"
 	$(BIN)/ckan config-tool ckan.ini -s logger_ckanext "level = INFO"
 	mkdir -p storage

@@ -91,6 +91,16 @@ def error_message(error_type: str, name: Optional[str], value: Optional[str],
 def file_message(error_type: str, note: str = "") -> str:
     if error_type == "empty":
         return "Le fichier est vide."
+    if error_type == "missing":
+        return "Le fichier de cette ressource est introuvable."
+    if error_type == "too-large":
+        return (f"Le fichier lié dépasse {note} Mo : déposez-le plutôt sur le portail, "
+                "ou découpez-le.")
+    if error_type == "download":
+        return f"Le fichier lié n'a pas pu être téléchargé ({note})."
+    if error_type == "crash":
+        return (f"La vérification n'a pas pu aboutir ({note}). Le fichier est conservé ; "
+                "il sera vérifié de nouveau à sa prochaine mise à jour.")
     if error_type == "html":
         return ("Le fichier est une page web (HTML), pas un tableau : le lien mène sans "
                 "doute à une page d'erreur ou de téléchargement. Déposez le fichier CSV "

@@ -113,8 +113,33 @@ def validate_file(path: str | os.PathLike, table_schema: dict[str, Any],
         collect.report.unusable = True
         collect.add(Error(None, None, "format-error", file_message("html")))
         return collect.report
-    resource = Resource(path=path.name, basepath=str(path.parent), format=_format(path, start),
-                        schema=Schema.from_descriptor(descriptor),
+    fmt = _format(path, start)
+    try:
+        _check(path, fmt, None, descriptor, fields, row_checks, collect)
+    except _EncodingRetry:
+        # frictionless could not guess the encoding: French files are most
+        # often Windows-1252 (Excel's "CSV" on Windows), which we then read
+        collect = _Collector(listed)
+        try:
+            _check(path, fmt, "cp1252", descriptor, fields, row_checks, collect)
+            collect.report.warnings.insert(0, (
+                "Le fichier est encodé en Windows-1252 et non en UTF-8 : il a été lu, "
+                "mais enregistrez-le de préférence en UTF-8 (« CSV UTF-8 » dans votre "
+                "tableur)."))
+        except _EncodingRetry:
+            collect.report.unusable = True
+            collect.add(Error(None, None, "encoding-error", file_message("encoding-error")))
+    return collect.report
+
+
+class _EncodingRetry(Exception):
+    pass
+
+
+def _check(path: Path, fmt: str, encoding: Optional[str], descriptor: dict, fields: dict,
+           row_checks: list, collect: _Collector) -> None:
+    resource = Resource(path=path.name, basepath=str(path.parent), format=fmt,
+                        encoding=encoding, schema=Schema.from_descriptor(descriptor),
                         detector=Detector(schema_sync=True))
     try:
         with resource:
@@ -136,10 +161,11 @@ def validate_file(path: str | os.PathLike, table_schema: dict[str, Any],
                 _row_errors(row, fields, applicable, collect)
     except frictionless.FrictionlessException as e:
         error = e.error
+        if error.type == "encoding-error" and collect.report.rows == 0:
+            raise _EncodingRetry() from e
         collect.report.unusable = collect.report.rows == 0
         collect.add(Error(getattr(error, "row_number", None), None, error.type,
                           file_message(error.type, error.note)))
-    return collect.report
 
 
 def _format(path: Path, start: bytes) -> str:

@@ -27,6 +27,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib import search, uploader
 
 from ckanext.opendatalocale.scdl import catalogue
+from ckanext.opendatalocale.scdl.messages import file_message
 from ckanext.opendatalocale.scdl.validation import validate_file
 
 from .model import validation_table
@@ -135,21 +136,19 @@ def _local_file(resource: dict[str, Any]) -> Iterator[str]:
             for chunk in response.iter_content(1 << 16):
                 written += len(chunk)
                 if written > limit:
-                    raise _Unusable(tk._(
-                        "The linked file is larger than {limit} MB: upload it instead, or "
-                        "split it.").format(limit=limit // 1_000_000))
+                    raise _Unusable(file_message("too-large", str(limit // 1_000_000)))
                 out.write(chunk)
         yield path
     except requests.RequestException as e:
-        raise _Unusable(tk._("The linked file could not be downloaded ({reason}).").format(
-            reason=type(e).__name__)) from e
+        raise _Unusable(file_message("download", type(e).__name__)) from e
     finally:
         if os.path.exists(path):
             os.unlink(path)
 
 
 class _Unusable(Exception):
-    """The file cannot be checked: a French message for the report."""
+    """The file cannot be checked: a French message for the report (the
+    report's messages are the SCDL core's, written in French)."""
 
 
 def _hash(path: str) -> str:
@@ -171,7 +170,7 @@ def run(resource_id: str) -> Optional[str]:
     try:
         with _local_file(resource) as path:
             if not os.path.exists(path):
-                raise _Unusable(tk._("The file of this resource cannot be found."))
+                raise _Unusable(file_message("missing"))
             file_hash = _hash(path)
             previous = status_of(resource_id)
             if (previous and previous["file_hash"] == file_hash
@@ -193,8 +192,6 @@ def run(resource_id: str) -> Optional[str]:
         status = ERROR
         _save(resource_id, package_id, status=status, schema_url=version.schema_url,
               file_hash=None, finished=_now(), report=None,
-              error=tk._("The validation could not finish ({reason}). The file is kept; "
-                         "it will be checked again at its next update.").format(
-                             reason=type(e).__name__))
+              error=file_message("crash", type(e).__name__))
     search.rebuild(package_id)
     return status
