@@ -11,8 +11,6 @@ report.
 from __future__ import annotations
 
 import os
-import re
-from collections import Counter
 from dataclasses import asdict, dataclass, field as dc_field
 from pathlib import Path
 from typing import Any, Optional
