@@ -9,11 +9,14 @@ MIGRATED_PLUGINS = ("activity", "opendatalocale_search", "opendatalocale_validat
 
 
 @pytest.fixture
-def clean_db(reset_db, migrate_db_for):
-    """CKAN's ``clean_db`` drops plugin tables: migrate them back."""
+def clean_db(reset_db, migrate_db_for, suite_plugins):
+    """CKAN's ``clean_db`` drops plugin tables: migrate back those of the
+    plugins the test loads."""
+    from ckan import plugins
     reset_db()
     for plugin in MIGRATED_PLUGINS:
-        migrate_db_for(plugin)
+        if plugins.plugin_loaded(plugin):
+            migrate_db_for(plugin)
 
 
 @pytest.fixture(autouse=True)
