@@ -14,7 +14,7 @@ SITE_URL ?= http://$(HOST):$(PORT)
 CKAN := $(BIN)/ckan -c ckan.ini
 TEST_ENV := CKAN_SQLALCHEMY_URL=$(TEST_DB_URL) CKAN_REDIS_URL=$(TEST_REDIS_URL)
 
-.PHONY: serve test install install-test config database demo bench-search i18n clean-venv
+.PHONY: serve test install install-test config database demo bench-search bench-validation bench-parity i18n clean-venv
 
 ## serve: install, configure, migrate, load the demo and serve the portal in French
 serve: install config database demo
@@ -85,6 +85,12 @@ BENCH_DB_URL ?= postgresql://postgres@127.0.0.1:5432/opendatalocale_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/3
 BENCH_SIZES ?= 10000 100000
 BENCH_ENV := CKAN_SQLALCHEMY_URL=$(BENCH_DB_URL) CKAN_REDIS_URL=$(BENCH_REDIS_URL)
+
+## bench-validation: rows/s and peak memory, ours and Validata's (see README)
+bench-validation: install-test
+	$(BIN)/python bench/validation/run.py $(VALIDATION_ROWS)
+
+VALIDATION_ROWS ?= 100000 1000000
 
 ## i18n: extract our strings, add the core strings we complete, compile French
 i18n: install-test
