@@ -92,6 +92,10 @@ bench-validation: install-test
 
 VALIDATION_ROWS ?= 100000 1000000
 
+## bench-parity: our verdicts and errors against Validata's (validata-table 0.12.5)
+bench-parity: install-test
+	$(BIN)/python bench/parity/run.py
+
 ## i18n: extract our strings, add the core strings we complete, compile French
 i18n: install-test
 	$(BIN)/python tools/i18n.py

@@ -1220,6 +1220,9 @@ def dae() -> None:
            t.csv(";", "\r\n", "latin-1"))
     sample(slug, "entete-en-majuscules.csv", "Header in capitals (NOM, LAT_COOR1…).",
            t.copy().rename(str.upper).csv(), CRASH, CRASH_NOTE)
+    sample(slug, "colonne-manquante.csv", "The required column num_serie (serial numbers, "
+           "unknown to the commune) left out.", t.copy().drop("num_serie").csv(),
+           header_keys(["num_serie"]))
     bad = t.copy().set(6, "num_serie", "A21C-11873")
     sample(slug, "numero-serie-en-double.csv", "Row 6 repeats row 4's serial number "
            "(num_serie is unique).", bad.csv(), [(6, "num_serie", "unique-error")])

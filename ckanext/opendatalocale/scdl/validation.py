@@ -134,8 +134,32 @@ class _EncodingRetry(Exception):
     pass
 
 
+def _labels(path: Path, fmt: str, encoding: Optional[str]) -> list[str]:
+    with Resource(path=path.name, basepath=str(path.parent), format=fmt,
+                  encoding=encoding) as peek:
+        return list(peek.header.labels)
+
+
+def _present_only(descriptor: dict, labels: list[str]) -> dict:
+    """The schema without uniqueness on columns the file lacks (frictionless
+    5.18 fails on a unique constraint of an absent column)."""
+    descriptor = dict(descriptor, fields=[
+        dict(f, constraints={k: v for k, v in f.get("constraints", {}).items()
+                             if k != "unique"}) if f["name"] not in labels else f
+        for f in descriptor["fields"]])
+    key = descriptor.get("primaryKey")
+    keys = [key] if isinstance(key, str) else list(key or [])
+    if keys and not all(k in labels for k in keys):
+        descriptor.pop("primaryKey")
+    return descriptor
+
+
 def _check(path: Path, fmt: str, encoding: Optional[str], descriptor: dict, fields: dict,
            row_checks: list, collect: _Collector) -> None:
+    try:
+        descriptor = _present_only(descriptor, _labels(path, fmt, encoding))
+    except frictionless.FrictionlessException:
+        pass  # reported below, when the file is read for good
     resource = Resource(path=path.name, basepath=str(path.parent), format=fmt,
                         encoding=encoding, schema=Schema.from_descriptor(descriptor),
                         detector=Detector(schema_sync=True))
@@ -196,16 +220,22 @@ def _header_errors(resource, header: list[str], fields: dict, collect: _Collecto
     for error in resource.header.errors:
         if error.type in ("missing-label", "extra-label", "incorrect-label"):
             continue  # matched by name above
+        if error.type == "blank-label":
+            collect.report.warnings.append(
+                "Une colonne sans nom a été ignorée (souvent un séparateur en fin de "
+                "ligne laissé par le tableur).")
+            continue
         collect.add(Error(None, getattr(error, "label", None), error.type,
                           error_message(error.type, getattr(error, "label", None), None, {})))
 
 
 def _row_errors(row, fields: dict, row_checks: list, collect: _Collector) -> None:
-    failed = set()
+    failed = set()  # cells that could not be read as their type
     for error in row.errors:
         name = getattr(error, "field_name", None)
         value = _raw(getattr(error, "cell", None))
-        failed.add(name)
+        if error.type == "type-error":
+            failed.add(name)
         collect.add(Error(row.row_number, name, error.type,
                           error_message(error.type, name, value, fields.get(name, {}),
                                         getattr(error, "note", "")),
