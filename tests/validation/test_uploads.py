@@ -150,3 +150,24 @@ class TestBadInput:
         with pytest.raises(helpers.logic.ValidationError):
             helpers.call_action("resource_validation_run", context={"user": editor["name"]},
                                 resource_id=dataset["resources"][0]["id"])
+
+
+@pytest.mark.usefixtures("clean_db")
+@pytest.mark.ckan_config("ckanext.opendatalocale.validation.synchronous_max_bytes", 10)
+@pytest.mark.ckan_config("ckanext.opendatalocale.validation.timeout", 1)
+def test_a_check_that_never_finished_shows_as_an_error(add_file):
+    """A worker killed in the middle leaves "running" behind: past the
+    timeout, it shows as an error, the file intact."""
+    import datetime
+    import sqlalchemy as sa
+    from ckan import model
+    from ckanext.opendatalocale.validation.model import validation_table
+    resource = add_file(VALID)  # queued: nobody runs the worker
+    with model.meta.engine.begin() as conn:
+        conn.execute(sa.update(validation_table).values(
+            created=datetime.datetime.now(datetime.timezone.utc)
+            - datetime.timedelta(minutes=5)))
+    validation = status(resource["id"])
+    assert validation["status"] == "error" and "délai dépassé" in validation["error"]
+    shown = helpers.call_action("package_show", id="subventions-2025")["resources"][0]
+    assert shown["validation_status"] == "error"

@@ -61,11 +61,21 @@ def _save(resource_id: str, package_id: str, **values: Any) -> None:
         conn.execute(statement)
 
 
+def _stale(row: dict[str, Any]) -> dict[str, Any]:
+    """A check still "running" long after the jobs worker's timeout was cut
+    short (a worker killed, a machine restarted): it shows as an error."""
+    limit = tk.config.get("ckanext.opendatalocale.validation.timeout") + 60
+    if row["status"] in (RUNNING, CREATED) and row["created"] is not None and (
+            _now() - row["created"]).total_seconds() > limit:
+        return dict(row, status=ERROR, error=file_message("crash", "délai dépassé"))
+    return row
+
+
 def status_of(resource_id: str) -> Optional[dict[str, Any]]:
     with _engine().connect() as conn:
         row = conn.execute(sa.select(validation_table).where(
             validation_table.c.resource_id == resource_id)).mappings().first()
-    return dict(row) if row else None
+    return _stale(dict(row)) if row else None
 
 
 def forget(resource_id: str) -> None:
@@ -80,7 +90,7 @@ def statuses_of(package_id: str) -> dict[str, dict[str, Any]]:
     with _engine().connect() as conn:
         rows = conn.execute(sa.select(*columns).where(
             validation_table.c.package_id == package_id)).mappings().all()
-    return {row["resource_id"]: dict(row) for row in rows}
+    return {row["resource_id"]: _stale(dict(row)) for row in rows}
 
 
 def _is_upload(resource: dict[str, Any]) -> bool:
