@@ -121,12 +121,15 @@ def load_scdl(context: dict) -> int:
         files = [("", valid_csv(table_schema), "")]
         mistake = SCDL_MISTAKES.get(entry.slug)
         if mistake:
-            files.append((f"-{mistake}", mistaken_csv(table_schema, mistake),
-                          f" (fichier avec une erreur : {MISTAKES[mistake][0]})"))
+            what, _, invalid = MISTAKES[mistake]
+            note = (f" (fichier avec une erreur : {what})" if invalid
+                    else f" (fichier lu avec un avertissement : {what})")
+            files.append((f"-{mistake}", mistaken_csv(table_schema, mistake), note))
         for suffix, content, note in files:
             name = f"{entry.slug}-{org}{suffix}"
             existing = model.Package.get(name)
             if existing is not None and existing.resources:
+                _validate_unchecked(context, existing)
                 continue
             dataset = {"id": existing.id} if existing else get_action("package_create")(
                 dict(context), {
@@ -142,6 +145,20 @@ def load_scdl(context: dict) -> int:
                                       content_type="text/csv")})
             created += 1
     return created
+
+
+def _validate_unchecked(context: dict, package) -> None:
+    """Check the files a previous version of the demo loaded unchecked."""
+    from ckan.logic import get_action
+    from ckan.plugins import plugin_loaded
+    if not plugin_loaded("opendatalocale_validation"):
+        return
+    for resource in package.resources:
+        try:
+            get_action("resource_validation_show")(dict(context), {"resource_id": resource.id})
+        except Exception:
+            get_action("resource_validation_run")(dict(context), {
+                "resource_id": resource.id, "async": False})
 
 
 def write_credentials(values: dict[str, str]) -> None:

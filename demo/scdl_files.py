@@ -78,12 +78,14 @@ def _latin1(table_schema, header, row):
     return text.encode("latin-1", "replace")
 
 
-MISTAKES: dict[str, tuple[str, Callable]] = {
-    "siret": ("SIRET erroné", _wrong_siret),
-    "dates": ("dates écrites 12/03/2024", _french_dates),
-    "colonne": ("colonne obligatoire manquante", _missing_column),
-    "point-virgule": ("séparateur point-virgule", _semicolons),
-    "latin1": ("encodage Latin-1", _latin1),
+# name: (what it is, how to make it, whether the file is invalid; semicolons
+# and Latin-1 are read, as Validata reads them, with a warning)
+MISTAKES: dict[str, tuple[str, Callable, bool]] = {
+    "siret": ("SIRET erroné", _wrong_siret, True),
+    "dates": ("dates écrites 12/03/2024", _french_dates, True),
+    "colonne": ("colonne obligatoire manquante", _missing_column, True),
+    "point-virgule": ("séparateur point-virgule", _semicolons, False),
+    "latin1": ("encodage Latin-1", _latin1, False),
 }
 
 
