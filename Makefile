@@ -53,7 +53,7 @@ config: install
 		"ckan.site_url = $(SITE_URL)" \
 		"ckan.site_id = opendatalocale" \
 		"ckan.site_title = Portail open data du territoire" \
-		"ckan.plugins = activity image_view text_view opendatalocale_search scheming_datasets opendatalocale_datasets opendatalocale_validation" \
+		"ckan.plugins = activity image_view text_view opendatalocale_search scheming_datasets opendatalocale_datasets opendatalocale_validation opendatalocale_territories" \
 		"ckan.search.show_all_types = true" \
 		"ckan.views.default_views = image_view text_view" \
 		"ckan.locale_default = fr" \
@@ -63,6 +63,8 @@ config: install
 		"ckan.csrf_protection.ignore_extensions = false" \
 		"ckan.auth.create_user_via_web = false" \
 		"ckan.auth.user_create_organizations = false" \
+		"ckan.auth.user_delete_organizations = false" \
+		"ckan.auth.roles_that_cascade_to_sub_groups = admin editor" \
 		"ckan.max_resource_size = 500"
 	$(BIN)/ckan config-tool ckan.ini -s logger_ckan "level = INFO"
 	$(BIN)/ckan config-tool ckan.ini -s logger_ckanext "level = INFO"

@@ -45,6 +45,8 @@ setup(
             "ckanext.opendatalocale.datasets.plugin:DatasetsPlugin",
             "opendatalocale_validation = "
             "ckanext.opendatalocale.validation.plugin:ValidationPlugin",
+            "opendatalocale_territories = "
+            "ckanext.opendatalocale.territories.plugin:TerritoriesPlugin",
         ],
         # test-only plugins (tests/plugins.py), loaded by name in the tests
         "ckan.test_plugins": [

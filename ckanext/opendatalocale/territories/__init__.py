@@ -1,0 +1,1 @@
+"""Plugin ``opendatalocale_territories``: the COG as a tree of organisations."""

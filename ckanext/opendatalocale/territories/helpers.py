@@ -1,0 +1,42 @@
+"""Template helpers of the territory pages."""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from . import tree
+
+__all__ = ["territory_ancestors", "territory_children", "territory_fields",
+           "territory_level_label"]
+
+_LEVELS = {"region": "Région", "departement": "Département", "epci": "EPCI",
+           "commune": "Commune"}
+
+
+def territory_ancestors(group_id: str) -> list[dict[str, Any]]:
+    return tree.ancestors(group_id)
+
+
+def territory_fields(group_id: str) -> dict[str, str]:
+    return tree.territory_fields(group_id)
+
+
+def territory_children(group_id: str) -> list[dict[str, Any]]:
+    """The children with their public dataset counts (one facet query)."""
+    children = tree.children(group_id)
+    if not children:
+        return []
+    counts = tk.get_action("package_search")({"ignore_auth": True}, {
+        "q": "*:*", "fq": "capacity:public", "rows": 0,
+        "facet.field": ["vocab_territories"], "facet.limit": -1,
+        "fq_list": ["vocab_territories:(" + " OR ".join(
+            f'"{c["name"]}"' for c in children) + ")"]})
+    found = counts["facets"].get("vocab_territories", {})
+    for child in children:
+        child["dataset_count"] = found.get(child["name"], 0)
+    return children
+
+
+def territory_level_label(level: str) -> str:
+    return tk._(_LEVELS.get(level or "", level or ""))

@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import ckan.authz as authz
+import ckan.model as model
+import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+from ckan.lib.plugins import DefaultOrganizationForm, DefaultPermissionLabels
+
+from ckanext.opendatalocale.translation import Translation
+
+from . import tree
+from .loader import EXTRAS
+
+TERRITORIES_FIELD = "vocab_territories"  # the owner and its ancestors (multi-valued)
+TERRITORY_FIELDS = [k for k in EXTRAS]
+
+
+def _cascading_roles() -> list[str]:
+    roles = tk.config.get("ckan.auth.roles_that_cascade_to_sub_groups")
+    return roles.split() if isinstance(roles, str) else list(roles or [])
+
+
+@tk.blanket.cli
+@tk.blanket.helpers
+@tk.blanket.validators
+@tk.blanket.auth_functions
+class TerritoriesPlugin(Translation, DefaultOrganizationForm, p.SingletonPlugin):
+    """Communes, EPCI, départements and régions as organisations in a tree."""
+
+    p.implements(p.IConfigurer)
+    p.implements(p.ITranslation)
+    p.implements(p.IGroupForm, inherit=True)
+    p.implements(p.IPermissionLabels)
+    p.implements(p.IPackageController, inherit=True)
+
+    # IConfigurer
+    def update_config(self, config):
+        tk.add_template_directory(config, "../templates")
+
+    # IGroupForm: the organisation form and schemas
+    def group_types(self):
+        return ("organization",)
+
+    def is_organization(self) -> bool:
+        return True
+
+    def group_form(self) -> str:
+        return "organization/new_organization_form.html"
+
+    def _with_territory_fields(self, schema: dict) -> dict:
+        keep = tk.get_validator("territory_field")
+        ignore_missing = tk.get_validator("ignore_missing")
+        to_extras = tk.get_converter("convert_to_extras")
+        for name in TERRITORY_FIELDS:
+            schema[name] = [keep, ignore_missing, tk.get_validator("unicode_safe"),
+                            to_extras]
+        schema["__before"] = [tk.get_validator("territory_parent")]
+        schema["groups"] = {"name": [tk.get_validator("not_empty"),
+                                     tk.get_validator("unicode_safe")],
+                            "capacity": [tk.get_validator("ignore_missing")],
+                            "__extras": [tk.get_validator("ignore")]}
+        return schema
+
+    def create_group_schema(self):
+        return self._with_territory_fields(super().create_group_schema())
+
+    def update_group_schema(self):
+        return self._with_territory_fields(super().update_group_schema())
+
+    def show_group_schema(self):
+        """Core's, without ``no_loops_in_hierarchy`` (it loads every
+        organisation to show one: a second with 36 000 territories)."""
+        schema = super().show_group_schema()
+        schema["groups"] = {"name": [], "capacity": [], "__extras": [tk.get_validator("keep_extras")]}
+        # extras with their key and value in the open (core keeps them whole
+        # under __extras), for convert_from_extras to find the territory's
+        schema["extras"] = {"key": [], "value": [],
+                            "__extras": [tk.get_validator("keep_extras")]}
+        from_extras = tk.get_converter("convert_from_extras")
+        ignore_missing = tk.get_validator("ignore_missing")
+        for name in TERRITORY_FIELDS:
+            schema[name] = [from_extras, ignore_missing]
+        return schema
+
+    # IPermissionLabels: a dataset carries the labels of its organisation's
+    # ancestors, a user those of the organisations they belong to directly —
+    # a handful either way, whatever the size of the territory
+    def get_dataset_labels(self, dataset_obj: model.Package) -> list[str]:
+        labels = DefaultPermissionLabels().get_dataset_labels(dataset_obj)
+        if labels != ["public"] and dataset_obj.owner_org:
+            labels += [f"cascade-{a['id']}" for a in tree.ancestors(dataset_obj.owner_org)]
+        return labels
+
+    def get_user_dataset_labels(self, user_obj) -> list[str]:
+        labels = ["public"]
+        if not user_obj or user_obj.is_anonymous:
+            return labels
+        labels.append(f"creator-{user_obj.id}")
+        cascading = set(_cascading_roles())
+        for org_id, capacity in tree.direct_memberships_with_roles(user_obj.id):
+            labels.append(f"member-{org_id}")
+            if capacity in cascading:
+                labels.append(f"cascade-{org_id}")
+        if authz.check_config_permission("allow_dataset_collaborators"):
+            datasets = tk.get_action("package_collaborator_list_for_user")(
+                {"ignore_auth": True}, {"id": user_obj.id})
+            labels.extend(f"collaborator-{d['package_id']}" for d in datasets)
+        return labels
+
+    # IPackageController: an organisation page with ?ext_territoires=1 lists
+    # the datasets of the territories below too
+    def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
+        if not (search_params.get("extras") or {}).get("ext_territoires"):
+            return search_params
+        fq = search_params.get("fq") or ""
+        match = re.search(r'owner_org:"([^"]+)"', fq)
+        group = model.Group.get(match.group(1)) if match else None
+        if group is not None:
+            search_params["fq"] = fq.replace(
+                match.group(0), f'{TERRITORIES_FIELD}:"{group.name}"')
+        return search_params
+
+    # IPackageController: the territories a dataset belongs to, for the
+    # organisation pages that list sub-territories
+    def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        owner = pkg_dict.get("owner_org")
+        if owner:
+            names = [a["name"] for a in tree.ancestors(owner)]
+            if pkg_dict.get("organization"):
+                names.append(pkg_dict["organization"])
+            pkg_dict[TERRITORIES_FIELD] = names
+        return pkg_dict

@@ -1,0 +1,82 @@
+"""The territory tree, read with SQL: ancestors, children, a user's direct
+memberships. One query each, however large the tree (core's helpers load
+every organisation to answer the same questions)."""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import sqlalchemy as sa
+
+import ckan.model as model
+
+from .loader import EXTRAS
+
+__all__ = ["ancestors", "children", "direct_memberships_with_roles", "territory_fields",
+           "would_loop", "parent_of", "is_territory"]
+
+_ANCESTORS = sa.text("""
+WITH RECURSIVE up(id, depth) AS (
+    SELECT m.table_id, 1 FROM member m
+    WHERE m.group_id = :id AND m.table_name = 'group' AND m.capacity = 'parent'
+      AND m.state = 'active'
+    UNION
+    SELECT m.table_id, up.depth + 1 FROM member m JOIN up ON m.group_id = up.id
+    WHERE m.table_name = 'group' AND m.capacity = 'parent' AND m.state = 'active'
+      AND up.depth < 10
+)
+SELECT g.id, g.name, g.title FROM up JOIN "group" g ON g.id = up.id
+WHERE g.state = 'active' ORDER BY up.depth DESC
+""")
+
+_CHILDREN = sa.text("""
+SELECT g.id, g.name, g.title, (
+    SELECT value FROM group_extra e WHERE e.group_id = g.id AND e.key = 'territory_level'
+      AND e.state = 'active') AS level, (
+    SELECT value FROM group_extra e WHERE e.group_id = g.id AND e.key = 'territory_status'
+      AND e.state = 'active') AS status
+FROM member m JOIN "group" g ON g.id = m.group_id
+WHERE m.table_id = :id AND m.table_name = 'group' AND m.capacity = 'parent'
+  AND m.state = 'active' AND g.state = 'active'
+ORDER BY g.title
+""")
+
+
+def ancestors(group_id: str) -> list[dict[str, Any]]:
+    """From the top (région) down to the direct parent."""
+    rows = model.Session.execute(_ANCESTORS, {"id": group_id}).mappings().all()
+    return [dict(r) for r in rows]
+
+
+def children(group_id: str) -> list[dict[str, Any]]:
+    rows = model.Session.execute(_CHILDREN, {"id": group_id}).mappings().all()
+    return [dict(r) for r in rows]
+
+
+def would_loop(group_id: str, parent_id: str) -> bool:
+    """Whether making ``parent_id`` the parent of ``group_id`` makes a cycle."""
+    return parent_id == group_id or any(a["id"] == group_id for a in ancestors(parent_id))
+
+
+def direct_memberships_with_roles(user_id: str) -> list[tuple[str, str]]:
+    """(organisation id, role) of a user's own memberships, without cascade."""
+    rows = model.Session.execute(sa.text(
+        "SELECT m.group_id, m.capacity FROM member m JOIN \"group\" g ON g.id = m.group_id "
+        "WHERE m.table_name = 'user' AND m.table_id = :user AND m.state = 'active' "
+        "AND g.state = 'active' AND g.is_organization"), {"user": user_id}).all()
+    return [(r[0], r[1]) for r in rows]
+
+
+def territory_fields(group_id: str) -> dict[str, str]:
+    rows = model.Session.execute(sa.text(
+        "SELECT key, value FROM group_extra WHERE group_id = :id AND state = 'active' "
+        "AND key = ANY(:keys)"), {"id": group_id, "keys": list(EXTRAS)}).all()
+    return {k: v for k, v in rows}
+
+
+def parent_of(group_id: str) -> Optional[dict[str, Any]]:
+    chain = ancestors(group_id)
+    return chain[-1] if chain else None
+
+
+def is_territory(group_id: str) -> bool:
+    return bool(territory_fields(group_id).get("territory_level"))
