@@ -11,7 +11,7 @@ from ckan.lib import search
 from ckanext.opendatalocale.cli import opendatalocale
 
 from . import cog as cog_module
-from . import loader
+from . import loader, tree
 
 __all__ = ["opendatalocale"]
 
@@ -49,11 +49,7 @@ def load(source: str, region: str | None, departement: str | None, everything: b
                            show_pos=True) as bar:
         changes = loader.load_in_transaction(model.meta.engine, cog, wanted,
                                              progress=bar.update)
-    connection = model.meta.engine.raw_connection()
-    try:
-        stale = loader.datasets_below(connection, changes.moved_ids)
-    finally:
-        connection.close()
+    stale = tree.datasets_below(changes.moved_ids)
     if stale:
         # their territory labels and permission labels follow the new tree
         with click.progressbar(stale, label="Re-indexing moved datasets") as bar:

@@ -144,24 +144,6 @@ def load_in_transaction(engine, cog: Cog, territories: list[Territory],
         connection.close()
 
 
-def datasets_below(connection, group_ids: list[str]) -> list[str]:
-    """Ids of the active datasets owned by these organisations or by any
-    organisation below them."""
-    if not group_ids:
-        return []
-    cursor = connection.cursor()
-    cursor.execute("""
-        WITH RECURSIVE below(id) AS (
-            SELECT unnest(%s::text[])
-            UNION
-            SELECT m.group_id FROM member m JOIN below ON m.table_id = below.id
-            WHERE m.table_name = 'group' AND m.capacity = 'parent' AND m.state = 'active'
-        )
-        SELECT p.id FROM package p JOIN below ON p.owner_org = below.id
-        WHERE p.state = 'active'""", (list(group_ids),))
-    return [row[0] for row in cursor.fetchall()]
-
-
 def _insert(cursor, table: str, columns: Iterable[str], rows: list[tuple]) -> None:
     if rows:
         psycopg2.extras.execute_values(
@@ -180,7 +162,7 @@ def _current_extras(cursor, group_ids: list[str]) -> dict[str, dict[str, str]]:
 
 def _current_parents(cursor, group_ids: list[str]) -> dict[str, Optional[str]]:
     cursor.execute("SELECT group_id, table_id FROM member WHERE state = 'active' AND "
-                   "table_name = 'group' AND capacity = 'parent' AND group_id = ANY(%s)",
+                   "table_name = 'group' AND group_id = ANY(%s)",
                    (group_ids,))
     return dict(cursor.fetchall())
 
@@ -202,7 +184,7 @@ def _set_extras(cursor, gid: str, current: dict[str, str], wanted: dict[str, str
 
 def _set_parent(cursor, gid: str, parent_id: Optional[str]) -> None:
     cursor.execute("UPDATE member SET state = 'deleted' WHERE group_id = %s AND "
-                   "table_name = 'group' AND capacity = 'parent' AND state = 'active'", (gid,))
+                   "table_name = 'group' AND state = 'active'", (gid,))
     if parent_id:
         cursor.execute("INSERT INTO member (id, group_id, table_id, state, table_name, "
                        "capacity) VALUES (%s, %s, %s, 'active', 'group', 'parent')",

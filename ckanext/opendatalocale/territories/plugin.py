@@ -7,6 +7,7 @@ import ckan.authz as authz
 import ckan.model as model
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan.lib import search
 from ckan.lib.plugins import DefaultOrganizationForm, DefaultPermissionLabels
 
 from ckanext.opendatalocale.translation import Translation
@@ -35,6 +36,7 @@ class TerritoriesPlugin(Translation, DefaultOrganizationForm, p.SingletonPlugin)
     p.implements(p.IGroupForm, inherit=True)
     p.implements(p.IPermissionLabels)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IOrganizationController, inherit=True)
 
     # IConfigurer
     def update_config(self, config):
@@ -133,3 +135,12 @@ class TerritoriesPlugin(Translation, DefaultOrganizationForm, p.SingletonPlugin)
                 names.append(pkg_dict["organization"])
             pkg_dict[TERRITORIES_FIELD] = names
         return pkg_dict
+
+    # IOrganizationController: an organisation given another parent (by a
+    # sysadmin) takes the datasets below it along in the index
+    def edit(self, entity: model.Group) -> None:
+        moved = any(isinstance(o, model.Member) and o.table_name == "group"
+                    and o.group_id == entity.id for o in model.Session.new)
+        if moved:
+            for package_id in tree.datasets_below([entity.id]):
+                search.rebuild(package_id)

@@ -11,17 +11,17 @@ import ckan.model as model
 
 from .loader import EXTRAS
 
-__all__ = ["ancestors", "children", "direct_memberships_with_roles", "territory_fields",
+__all__ = ["ancestors", "children", "datasets_below", "direct_memberships_with_roles", "territory_fields",
            "would_loop", "parent_of", "is_territory"]
 
 _ANCESTORS = sa.text("""
 WITH RECURSIVE up(id, depth) AS (
     SELECT m.table_id, 1 FROM member m
-    WHERE m.group_id = :id AND m.table_name = 'group' AND m.capacity = 'parent'
+    WHERE m.group_id = :id AND m.table_name = 'group'
       AND m.state = 'active'
     UNION
     SELECT m.table_id, up.depth + 1 FROM member m JOIN up ON m.group_id = up.id
-    WHERE m.table_name = 'group' AND m.capacity = 'parent' AND m.state = 'active'
+    WHERE m.table_name = 'group' AND m.state = 'active'
       AND up.depth < 10
 )
 SELECT g.id, g.name, g.title FROM up JOIN "group" g ON g.id = up.id
@@ -35,7 +35,7 @@ SELECT g.id, g.name, g.title, (
     SELECT value FROM group_extra e WHERE e.group_id = g.id AND e.key = 'territory_status'
       AND e.state = 'active') AS status
 FROM member m JOIN "group" g ON g.id = m.group_id
-WHERE m.table_id = :id AND m.table_name = 'group' AND m.capacity = 'parent'
+WHERE m.table_id = :id AND m.table_name = 'group'
   AND m.state = 'active' AND g.state = 'active'
 ORDER BY g.title
 """)
@@ -80,3 +80,24 @@ def parent_of(group_id: str) -> Optional[dict[str, Any]]:
 
 def is_territory(group_id: str) -> bool:
     return bool(territory_fields(group_id).get("territory_level"))
+
+
+_DATASETS_BELOW = sa.text("""
+WITH RECURSIVE below(id) AS (
+    SELECT unnest(CAST(:ids AS text[]))
+    UNION
+    SELECT m.group_id FROM member m JOIN below ON m.table_id = below.id
+    WHERE m.table_name = 'group' AND m.state = 'active'
+)
+SELECT p.id FROM package p JOIN below ON p.owner_org = below.id
+WHERE p.state = 'active'
+""")
+
+
+def datasets_below(group_ids: list[str]) -> list[str]:
+    """Ids of the active datasets of these organisations and of every
+    organisation below them."""
+    if not group_ids:
+        return []
+    return [row[0] for row in model.Session.execute(_DATASETS_BELOW,
+                                                    {"ids": list(group_ids)})]

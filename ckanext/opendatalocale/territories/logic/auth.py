@@ -1,6 +1,12 @@
 """Territory organisations belong to the COG: only sysadmins (and the loader)
-delete them; only their own admins — not an admin of a parent territory
-through the cascade — edit them and manage their members."""
+remove them, whatever ``ckan.auth.user_delete_organizations`` says.
+
+Their admins — and, through ``ckan.auth.roles_that_cascade_to_sub_groups``,
+the admins of the territories above — edit their description and manage
+their members, as core allows; the territory fields and the parent are kept
+by the schema's validators (``logic/validators.py``) for everyone but
+sysadmins.
+"""
 from __future__ import annotations
 
 import ckan.authz as authz
@@ -9,67 +15,27 @@ import ckan.plugins.toolkit as tk
 
 from .. import tree
 
-__all__ = ["organization_delete", "organization_update", "group_member_create",
-           "group_member_delete", "organization_member_create",
-           "organization_member_delete"]
+__all__ = ["organization_delete", "group_delete"]
 
 
-def _territory(data_dict) -> model.Group | None:
+def _is_territory(data_dict) -> bool:
     group = model.Group.get(data_dict.get("id") or data_dict.get("name") or "")
-    return group if group is not None and tree.is_territory(group.id) else None
+    return group is not None and tree.is_territory(group.id)
 
 
-def _own_admin(context, group: model.Group) -> bool:
-    user = context.get("user")
-    user_obj = model.User.get(user) if user else None
-    if user_obj is None:
-        return False
-    return any(group_id == group.id and role == "admin"
-               for group_id, role in tree.direct_memberships_with_roles(user_obj.id))
-
-
-@tk.chained_auth_function
-def organization_delete(next_auth, context, data_dict):
-    if _territory(data_dict) is not None:
-        return {"success": authz.is_sysadmin(context.get("user")),
+def _delete(next_auth, context, data_dict):
+    if _is_territory(data_dict) and not authz.is_sysadmin(context.get("user")):
+        return {"success": False,
                 "msg": tk._("Territory organisations are removed only by the site's "
                             "administrators.")}
     return next_auth(context, data_dict)
 
 
 @tk.chained_auth_function
-def organization_update(next_auth, context, data_dict):
-    group = _territory(data_dict)
-    if group is not None and not authz.is_sysadmin(context.get("user")):
-        return {"success": _own_admin(context, group),
-                "msg": tk._("Only the administrators of this territory edit it.")}
-    return next_auth(context, data_dict)
-
-
-def _members(next_auth, context, data_dict):
-    group = _territory(data_dict)
-    if group is not None and not authz.is_sysadmin(context.get("user")):
-        return {"success": _own_admin(context, group),
-                "msg": tk._("Only the administrators of this territory manage its "
-                            "members.")}
-    return next_auth(context, data_dict)
+def organization_delete(next_auth, context, data_dict):
+    return _delete(next_auth, context, data_dict)
 
 
 @tk.chained_auth_function
-def group_member_create(next_auth, context, data_dict):
-    return _members(next_auth, context, data_dict)
-
-
-@tk.chained_auth_function
-def group_member_delete(next_auth, context, data_dict):
-    return _members(next_auth, context, data_dict)
-
-
-@tk.chained_auth_function
-def organization_member_create(next_auth, context, data_dict):
-    return _members(next_auth, context, data_dict)
-
-
-@tk.chained_auth_function
-def organization_member_delete(next_auth, context, data_dict):
-    return _members(next_auth, context, data_dict)
+def group_delete(next_auth, context, data_dict):
+    return _delete(next_auth, context, data_dict)

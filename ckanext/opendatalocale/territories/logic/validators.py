@@ -42,15 +42,18 @@ def territory_parent(key, data, errors, context):
     given = [k for k in data if k[0] == "groups" and k[-1] == "name"]
     if given and _sysadmin(context):
         for k in given:
+            # the capacity core gives the links it reads as parents
+            data[k[:-1] + ("capacity",)] = "parent"
             parent = model.Group.get(data[k])
             if parent is None:
-                errors[("groups",)] = [tk._("Unknown parent organisation.")]
+                errors.setdefault(k, []).append(tk._("Unknown parent organisation."))
             elif group_id and tree.would_loop(group_id, parent.id):
-                errors[("groups",)] = [tk._("This parent would create a loop in the "
-                                            "hierarchy")]
+                errors.setdefault(k, []).append(
+                    tk._("This parent would create a loop in the hierarchy"))
         return
     for k in [k for k in data if k[0] == "groups"]:
         del data[k]
     current = tree.parent_of(group_id) if group_id else None
     if current:
         data[("groups", 0, "name")] = current["name"]
+        data[("groups", 0, "capacity")] = "parent"
