@@ -14,7 +14,7 @@ SITE_URL ?= http://$(HOST):$(PORT)
 CKAN := $(BIN)/ckan -c ckan.ini
 TEST_ENV := CKAN_SQLALCHEMY_URL=$(TEST_DB_URL) CKAN_REDIS_URL=$(TEST_REDIS_URL)
 
-.PHONY: serve test install install-test config database demo bench-search bench-validation bench-parity i18n clean-venv
+.PHONY: serve test install install-test config database demo cog bench-territories bench-search bench-validation bench-parity i18n clean-venv
 
 ## serve: install, configure, migrate, load the demo and serve the portal in French
 serve: install config database demo
@@ -74,8 +74,27 @@ database: config
 	$(BIN)/python tools/ensure_database.py "$(DB_URL)"
 	$(CKAN) db upgrade
 
-demo: database
+demo: database cog
+	$(CKAN) opendatalocale territories load --source $(COG) --departement $(DEPARTEMENT)
 	$(BIN)/python demo/load.py ckan.ini $(SITE_URL)
+
+## cog: the Code officiel géographique, from npm (@etalab/decoupage-administratif)
+cog: $(COG)/communes.json
+
+$(COG)/communes.json:
+	npm install --prefix .cog --no-save --no-audit --no-fund --no-package-lock \
+		@etalab/decoupage-administratif@$(COG_VERSION)
+	touch $@
+
+COG_VERSION := 6.0.0
+COG := .cog/node_modules/@etalab/decoupage-administratif/data
+DEPARTEMENT ?= 35
+
+## bench-territories: load all of France, rerun, naive loop, organisation pages (see README)
+bench-territories: install-test cog
+	$(BIN)/python tools/ensure_database.py "$(BENCH_DB_URL)"
+	$(BENCH_ENV) $(BIN)/ckan -c test.ini db upgrade
+	$(BENCH_ENV) $(BIN)/python bench/territories/run.py $(COG)
 
 ## bench-search: search benchmark at 10 000 and 100 000 datasets (see README)
 bench-search: install-test
