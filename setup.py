@@ -24,7 +24,7 @@ setup(
             "*/config_declaration.yaml",
             "migration/*/alembic.ini", "migration/*/README",
             "migration/*/script.py.mako",
-            "templates/**/*", "assets/**/*", "public/**/*",
+            "templates/**/*", "assets/**/*", "public/**/*", "*/templates/**/*",
         ],
         "ckanext.opendatalocale.i18n": ["*.pot", "*/LC_MESSAGES/*.po",
                                         "*/LC_MESSAGES/*.mo"],

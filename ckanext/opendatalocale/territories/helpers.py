@@ -8,10 +8,11 @@ import ckan.plugins.toolkit as tk
 from . import tree
 
 __all__ = ["territory_ancestors", "territory_children", "territory_fields",
-           "territory_level_label"]
+           "territory_level_label", "territory_level_options", "territory_roots"]
 
-_LEVELS = {"region": "Région", "departement": "Département", "epci": "EPCI",
-           "commune": "Commune"}
+def _levels() -> dict[str, str]:
+    return {"region": tk._("Region"), "departement": tk._("Département"),
+            "epci": tk._("EPCI"), "commune": tk._("Commune")}
 
 
 def territory_ancestors(group_id: str) -> list[dict[str, Any]]:
@@ -39,4 +40,13 @@ def territory_children(group_id: str) -> list[dict[str, Any]]:
 
 
 def territory_level_label(level: str) -> str:
-    return tk._(_LEVELS.get(level or "", level or ""))
+    return _levels().get(level or "", level or "")
+
+
+def territory_level_options() -> list[dict[str, str]]:
+    return [{"value": "", "text": tk._("Not a territory")}] + [
+        {"value": value, "text": text} for value, text in _levels().items()]
+
+
+def territory_roots() -> list[dict[str, Any]]:
+    return tree.roots()

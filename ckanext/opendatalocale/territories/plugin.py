@@ -40,7 +40,7 @@ class TerritoriesPlugin(Translation, DefaultOrganizationForm, p.SingletonPlugin)
 
     # IConfigurer
     def update_config(self, config):
-        tk.add_template_directory(config, "../templates")
+        tk.add_template_directory(config, "templates")
 
     # IGroupForm: the organisation form and schemas
     def group_types(self):
@@ -50,14 +50,14 @@ class TerritoriesPlugin(Translation, DefaultOrganizationForm, p.SingletonPlugin)
         return True
 
     def group_form(self) -> str:
-        return "organization/new_organization_form.html"
+        return "organization/snippets/territory_form.html"
 
     def _with_territory_fields(self, schema: dict) -> dict:
         keep = tk.get_validator("territory_field")
-        ignore_missing = tk.get_validator("ignore_missing")
+        ignore_empty = tk.get_validator("ignore_empty")
         to_extras = tk.get_converter("convert_to_extras")
         for name in TERRITORY_FIELDS:
-            schema[name] = [keep, ignore_missing, tk.get_validator("unicode_safe"),
+            schema[name] = [keep, ignore_empty, tk.get_validator("unicode_safe"),
                             to_extras]
         schema["__before"] = [tk.get_validator("territory_parent")]
         schema["groups"] = {"name": [tk.get_validator("not_empty"),

@@ -11,7 +11,7 @@ import ckan.model as model
 
 from .loader import EXTRAS
 
-__all__ = ["ancestors", "children", "datasets_below", "direct_memberships_with_roles", "territory_fields",
+__all__ = ["ancestors", "children", "datasets_below", "roots", "direct_memberships_with_roles", "territory_fields",
            "would_loop", "parent_of", "is_territory"]
 
 _ANCESTORS = sa.text("""
@@ -101,3 +101,17 @@ def datasets_below(group_ids: list[str]) -> list[str]:
         return []
     return [row[0] for row in model.Session.execute(_DATASETS_BELOW,
                                                     {"ids": list(group_ids)})]
+
+
+def roots() -> list[dict[str, Any]]:
+    """The territories without a parent (régions), by title."""
+    rows = model.Session.execute(sa.text("""
+        SELECT g.id, g.name, g.title FROM "group" g
+        JOIN group_extra e ON e.group_id = g.id AND e.key = 'territory_level'
+          AND e.state = 'active' AND e.value <> ''
+        WHERE g.state = 'active' AND g.is_organization AND NOT EXISTS (
+            SELECT 1 FROM member m JOIN "group" p ON p.id = m.table_id
+            WHERE m.group_id = g.id AND m.table_name = 'group' AND m.state = 'active'
+              AND p.state = 'active')
+        ORDER BY g.title""")).mappings().all()
+    return [dict(r) for r in rows]
