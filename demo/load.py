@@ -1,4 +1,6 @@
-"""Load the demo portal: a sysadmin, an editor, organisations and datasets.
+"""Load the demo portal: a sysadmin, a commune editor, an EPCI admin and a
+département admin, organisations (the territories come from
+``ckan opendatalocale territories load``, run before) and datasets.
 
 Usage: python demo/load.py CONFIG [SITE_URL]
 
@@ -22,6 +24,12 @@ DATA = Path(__file__).resolve().parent / "datasets.json"
 
 SYSADMIN = "admin"
 EDITOR = "secretaire-cesson"
+# the territories above, publishing on behalf of their communes (roles that
+# cascade: ckan.auth.roles_that_cascade_to_sub_groups = admin editor)
+TERRITORY_ADMINS = {"epci": ("agent-metropole", "epci-243500139",
+                             "Chargée open data de la métropole (démo)"),
+                    "departement": ("agent-departement", "departement-35",
+                                    "Chargé open data du département (démo)")}
 
 
 def read_credentials() -> dict[str, str]:
@@ -76,6 +84,14 @@ def load(site_url: str) -> dict[str, str]:
             get_action("organization_create")(dict(context), dict(org))
     get_action("organization_member_create")(dict(context), {
         "id": data["editor_organization"], "username": EDITOR, "role": "editor"})
+    territory_passwords = {}
+    for level, (name, organization, fullname) in TERRITORY_ADMINS.items():
+        password = creds.get(f"{level}_admin_password") or secrets.token_urlsafe(12)
+        ensure_user(model, name, password, False, fullname)
+        if model.Group.get(organization) is not None:  # loaded from the COG
+            get_action("organization_member_create")(dict(context), {
+                "id": organization, "username": name, "role": "admin"})
+        territory_passwords[level] = password
     created = 0
     for dataset in data["datasets"]:
         if model.Package.get(dataset["name"]) is None:
@@ -92,6 +108,12 @@ def load(site_url: str) -> dict[str, str]:
         "editor_user": EDITOR,
         "editor_password": editor_password,
         "editor_organization": data["editor_organization"],
+        "epci_admin_user": TERRITORY_ADMINS["epci"][0],
+        "epci_admin_password": territory_passwords["epci"],
+        "epci_admin_organization": TERRITORY_ADMINS["epci"][1],
+        "departement_admin_user": TERRITORY_ADMINS["departement"][0],
+        "departement_admin_password": territory_passwords["departement"],
+        "departement_admin_organization": TERRITORY_ADMINS["departement"][1],
         "datasets_created": str(created),
     }
 
@@ -183,6 +205,8 @@ Portail de démonstration prêt : {values['site_url']}
   Administrateur : {values['admin_user']} / {values['admin_password']}
   Jeton d'API de l'administrateur : {values['admin_api_token']}
   Éditrice de {values['editor_organization']} : {values['editor_user']} / {values['editor_password']}
+  Administratrice de {values['epci_admin_organization']} (publie pour ses communes) : {values['epci_admin_user']} / {values['epci_admin_password']}
+  Administrateur de {values['departement_admin_organization']} (publie pour ses communes) : {values['departement_admin_user']} / {values['departement_admin_password']}
   Jeux de données créés à ce lancement : {values['datasets_created']}
   (identifiants enregistrés dans {CREDENTIALS.name})
 """)

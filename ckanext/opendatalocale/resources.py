@@ -7,9 +7,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["resource_dir"]
+__all__ = ["resource_dir", "SHARED_TEMPLATES"]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+# the templates several plugins share: given as one absolute path so that
+# CKAN adds the directory once (twice, every ``ckan_extends`` in it would run
+# twice: a badge shown twice)
+SHARED_TEMPLATES = str(PACKAGE_DIR / "templates")
 
 
 def resource_dir(name: str) -> Path:

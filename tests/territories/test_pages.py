@@ -53,6 +53,8 @@ def test_an_epci_page_lists_its_communes_with_their_public_dataset_counts(app, b
     children = {a.get_text(strip=True): a.find_next_sibling("span").get_text(strip=True)
                 for a in page.select(".territory-children a")}
     assert len(children) == 43
+    names = list(children)
+    assert names.index("Bécherel") < names.index("Brécé")  # French order
     assert children["Rennes"] == "2" and children["Cesson-Sévigné"] == "0"
 
 

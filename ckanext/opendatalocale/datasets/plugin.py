@@ -8,7 +8,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.exceptions import CkanConfigurationException
 
-from ckanext.opendatalocale.resources import resource_dir
+from ckanext.opendatalocale.resources import SHARED_TEMPLATES, resource_dir
 from ckanext.opendatalocale.scdl import UnknownSchema, catalogue
 from ckanext.opendatalocale.translation import Translation
 
@@ -65,7 +65,7 @@ class DatasetsPlugin(Translation, p.SingletonPlugin):
         _add(config, "scheming.presets", [presets], SCHEMING_DEFAULT_PRESETS)
         if not config.get("licenses_group_url"):
             config["licenses_group_url"] = (resource_dir("schemas") / "licenses.json").as_uri()
-        tk.add_template_directory(config, "../templates")
+        tk.add_template_directory(config, SHARED_TEMPLATES)
 
     # IFacets
     def dataset_facets(self, facets_dict: OrderedDict, package_type: str) -> OrderedDict:

@@ -9,6 +9,8 @@ import sqlalchemy as sa
 
 import ckan.model as model
 
+from ckanext.opendatalocale.search.documents import sort_key
+
 from .loader import EXTRAS
 
 __all__ = ["ancestors", "children", "datasets_below", "roots", "direct_memberships_with_roles", "territory_fields",
@@ -37,7 +39,6 @@ SELECT g.id, g.name, g.title, (
 FROM member m JOIN "group" g ON g.id = m.group_id
 WHERE m.table_id = :id AND m.table_name = 'group'
   AND m.state = 'active' AND g.state = 'active'
-ORDER BY g.title
 """)
 
 
@@ -48,8 +49,9 @@ def ancestors(group_id: str) -> list[dict[str, Any]]:
 
 
 def children(group_id: str) -> list[dict[str, Any]]:
+    """In French alphabetical order (Bécherel before Brécé)."""
     rows = model.Session.execute(_CHILDREN, {"id": group_id}).mappings().all()
-    return [dict(r) for r in rows]
+    return sorted((dict(r) for r in rows), key=lambda r: sort_key(r["title"]) or "")
 
 
 def would_loop(group_id: str, parent_id: str) -> bool:
@@ -113,5 +115,5 @@ def roots() -> list[dict[str, Any]]:
             SELECT 1 FROM member m JOIN "group" p ON p.id = m.table_id
             WHERE m.group_id = g.id AND m.table_name = 'group' AND m.state = 'active'
               AND p.state = 'active')
-        ORDER BY g.title""")).mappings().all()
-    return [dict(r) for r in rows]
+        """)).mappings().all()
+    return sorted((dict(r) for r in rows), key=lambda r: sort_key(r["title"]) or "")

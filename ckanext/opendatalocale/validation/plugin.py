@@ -6,6 +6,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
 from ckanext.opendatalocale.scdl import UnknownSchema, catalogue
+from ckanext.opendatalocale.resources import SHARED_TEMPLATES
 from ckanext.opendatalocale.translation import Translation
 
 from . import model, runner  # noqa: F401 (model: the table on CKAN's metadata)
@@ -44,7 +45,7 @@ class ValidationPlugin(Translation, p.SingletonPlugin):
 
     # IConfigurer
     def update_config(self, config):
-        tk.add_template_directory(config, "../templates")
+        tk.add_template_directory(config, SHARED_TEMPLATES)
 
     # IResourceController
     def after_resource_create(self, context, resource: dict[str, Any]) -> None:
