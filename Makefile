@@ -13,6 +13,10 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 SITE_URL ?= http://$(HOST):$(PORT)
 CKAN := $(BIN)/ckan -c ckan.ini
 TEST_ENV := CKAN_SQLALCHEMY_URL=$(TEST_DB_URL) CKAN_REDIS_URL=$(TEST_REDIS_URL)
+# the Code officiel géographique (npm) and the département the demo loads
+COG_VERSION := 6.0.0
+COG := .cog/node_modules/@etalab/decoupage-administratif/data
+DEPARTEMENT ?= 35
 
 .PHONY: serve test install install-test config database demo cog bench-territories bench-search bench-validation bench-parity i18n clean-venv
 
@@ -86,9 +90,6 @@ $(COG)/communes.json:
 		@etalab/decoupage-administratif@$(COG_VERSION)
 	touch $@
 
-COG_VERSION := 6.0.0
-COG := .cog/node_modules/@etalab/decoupage-administratif/data
-DEPARTEMENT ?= 35
 
 ## bench-territories: load all of France, rerun, naive loop, organisation pages (see README)
 bench-territories: install-test cog

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 # plugins with alembic migrations, in the order they must be applied
-MIGRATED_PLUGINS = ("activity", "opendatalocale_search", "opendatalocale_validation")
+MIGRATED_PLUGINS = ("activity", "opendatalocale_search", "opendatalocale_validation",
+                    "opendatalocale_territories")
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ Usage: python bench/validation/run.py [ROWS ...]
 from __future__ import annotations
 
 import csv
-import os
 import subprocess
 import sys
 import tempfile

@@ -265,6 +265,8 @@ class TerritoryLabels(p.SingletonPlugin, DefaultPermissionLabels):
 
 
 @pytest.mark.usefixtures("clean_db")
+# CKAN asks the first IPermissionLabels plugin only: keep ours (territories) out
+@pytest.mark.ckan_config("ckan.plugins", "activity opendatalocale_search")
 def test_permission_labels_plugin_with_many_labels(monkeypatch):
     """Datasets with more than four labels and users with many: a label
     anywhere in either list opens the dataset."""

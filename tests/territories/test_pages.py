@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from bs4 import BeautifulSoup
 
 from ckan.tests import factories, helpers

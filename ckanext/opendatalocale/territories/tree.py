@@ -106,14 +106,9 @@ def datasets_below(group_ids: list[str]) -> list[str]:
 
 
 def roots() -> list[dict[str, Any]]:
-    """The territories without a parent (régions), by title."""
+    """The régions, by title (the top of the tree)."""
     rows = model.Session.execute(sa.text("""
-        SELECT g.id, g.name, g.title FROM "group" g
-        JOIN group_extra e ON e.group_id = g.id AND e.key = 'territory_level'
-          AND e.state = 'active' AND e.value <> ''
-        WHERE g.state = 'active' AND g.is_organization AND NOT EXISTS (
-            SELECT 1 FROM member m JOIN "group" p ON p.id = m.table_id
-            WHERE m.group_id = g.id AND m.table_name = 'group' AND m.state = 'active'
-              AND p.state = 'active')
-        """)).mappings().all()
+        SELECT g.id, g.name, g.title FROM group_extra e JOIN "group" g ON g.id = e.group_id
+        WHERE e.key = 'territory_level' AND e.value = 'region' AND e.state = 'active'
+          AND g.state = 'active' AND g.is_organization""")).mappings().all()
     return sorted((dict(r) for r in rows), key=lambda r: sort_key(r["title"]) or "")
