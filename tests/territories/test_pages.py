@@ -128,3 +128,28 @@ def test_an_epci_admin_cannot_delete_a_commune(app, bretagne):
     client = logged_in(app, "admin", "epci-243500139")
     assert client.get("/organization/delete/commune-35238").status_code == 403
     assert org("commune-35238")["state"] == "active"
+
+
+def test_the_organisation_list_counts_datasets_in_one_search_as_core_would(bretagne):
+    """``organization_list`` with all fields (the index page) counts each
+    organisation's datasets as ``organization_show`` does, for each user."""
+    rennes, cesson = org("commune-35238"), org("commune-35051")
+    factories.Dataset(owner_org=rennes["id"])
+    factories.Dataset(owner_org=rennes["id"], private=True)
+    factories.Dataset(owner_org=cesson["id"], private=True)
+    editor = factories.User()
+    helpers.call_action("organization_member_create", id=rennes["id"],
+                        username=editor["name"], role="editor")
+    for user in ("", editor["name"]):
+        context = {"user": user, "ignore_auth": False}
+        listed = [item for q in ("commune-3505", "commune-3523") for item in
+                  helpers.call_action("organization_list", dict(context), all_fields=True,
+                                      include_dataset_count=True, q=q, limit=25)]
+        assert {"commune-35051", "commune-35238"} <= {item["name"] for item in listed}
+        for item in listed:
+            shown = helpers.call_action("organization_show", dict(context), id=item["id"],
+                                        include_dataset_count=True)
+            assert item["package_count"] == shown["package_count"], item["name"]
+        counts = {item["name"]: item["package_count"] for item in listed}
+        assert counts.get("commune-35051") == 0
+        assert counts["commune-35238"] == (2 if user else 1)  # the editor sees her private one

@@ -24,6 +24,7 @@ def _cascading_roles() -> list[str]:
     return roles.split() if isinstance(roles, str) else list(roles or [])
 
 
+@tk.blanket.actions
 @tk.blanket.cli
 @tk.blanket.helpers
 @tk.blanket.validators
