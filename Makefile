@@ -18,7 +18,7 @@ COG_VERSION := 6.0.0
 COG := .cog/node_modules/@etalab/decoupage-administratif/data
 DEPARTEMENT ?= 35
 
-.PHONY: serve test install install-test config database demo cog bench-territories bench-search bench-validation bench-parity i18n clean-venv
+.PHONY: serve test install install-test config database demo cog bench-territories bench-report bench-search bench-validation bench-parity i18n clean-venv
 
 ## serve: install, configure, migrate, load the demo and serve the portal in French
 serve: install config database demo
@@ -57,7 +57,7 @@ config: install
 		"ckan.site_url = $(SITE_URL)" \
 		"ckan.site_id = opendatalocale" \
 		"ckan.site_title = Portail open data du territoire" \
-		"ckan.plugins = activity image_view text_view opendatalocale_search scheming_datasets opendatalocale_datasets opendatalocale_validation opendatalocale_territories" \
+		"ckan.plugins = activity image_view text_view opendatalocale_search scheming_datasets opendatalocale_datasets opendatalocale_validation opendatalocale_territories opendatalocale_report" \
 		"ckan.search.show_all_types = true" \
 		"ckan.views.default_views = image_view text_view" \
 		"ckan.locale_default = fr" \
@@ -96,6 +96,12 @@ bench-territories: install-test cog
 	$(BIN)/python tools/ensure_database.py "$(BENCH_DB_URL)"
 	$(BENCH_ENV) $(BIN)/ckan -c test.ini db upgrade
 	$(BENCH_ENV) $(BIN)/python bench/territories/run.py $(COG)
+
+## bench-report: the observatoire on all of France and 100 000 datasets (see README)
+bench-report: install-test cog
+	$(BIN)/python tools/ensure_database.py "$(BENCH_DB_URL)"
+	$(BENCH_ENV) $(BIN)/ckan -c test.ini db upgrade
+	$(BENCH_ENV) $(BIN)/python bench/report/run.py $(COG)
 
 ## bench-search: search benchmark at 10 000 and 100 000 datasets (see README)
 bench-search: install-test

@@ -47,6 +47,8 @@ setup(
             "ckanext.opendatalocale.validation.plugin:ValidationPlugin",
             "opendatalocale_territories = "
             "ckanext.opendatalocale.territories.plugin:TerritoriesPlugin",
+            "opendatalocale_report = "
+            "ckanext.opendatalocale.report.plugin:ReportPlugin",
         ],
         # test-only plugins (tests/plugins.py), loaded by name in the tests
         "ckan.test_plugins": [

@@ -88,12 +88,16 @@ def test_pages_carry_no_english_core_string(app):
         {"url": "http://example.org/a.csv", "format": "CSV", "name": "fichier"}])
     headers = {"Authorization": factories.APIToken(user=sysadmin["name"])["token"]}
     resource = dataset["resources"][0]["id"]
+    from tests.territories.conftest import load
+    load({"departement": "35"})
     for url in ["/", "/dataset/", "/dataset/budget", f"/dataset/budget/resource/{resource}",
                 "/dataset/new", "/dataset/edit/budget", "/dataset/activity/budget",
                 "/organization/", "/organization/commune-a", "/organization/new",
                 "/organization/edit/commune-a", "/organization/members/commune-a",
                 "/group/", "/about", "/user/login", "/user/register", "/user/reset",
-                "/dashboard/datasets", f"/user/{sysadmin['name']}", "/ckan-admin"]:
+                "/dashboard/datasets", f"/user/{sysadmin['name']}", "/ckan-admin",
+                "/organization/epci-243500139", "/organization/edit/commune-35238",
+                "/observatoire", "/observatoire/epci-243500139"]:
         response = app.get(url, headers=headers)
         assert response.status_code == 200, url
         left = sorted(english & visible_strings(response.body))

@@ -19,7 +19,7 @@ import psycopg2.extras
 
 from .cog import Cog, Territory, org_name
 
-__all__ = ["EXTRAS", "Changes", "load", "load_in_transaction"]
+__all__ = ["EXTRAS", "Changes", "load", "load_in_transaction", "refresh_table"]
 
 # the organisation fields of a territory, kept as CKAN group extras
 EXTRAS = ("territory_level", "territory_code", "siren", "population", "obligation",
@@ -125,7 +125,18 @@ def load(connection, cog: Cog, territories: list[Territory],
     _insert(cursor, "group_extra", ("id", "group_id", "key", "value", "state"), new_extras)
     _insert(cursor, "member", ("id", "group_id", "table_id", "state", "table_name",
                                "capacity"), new_members)
+    refresh_table(cursor)
     return changes
+
+
+def refresh_table(cursor) -> None:
+    """Rewrite ``opendatalocale_territory`` (one row per territory, see
+    ``tree.TERRITORY_ROWS``) in the caller's transaction: every load does it,
+    so a load after an upgrade fills it too."""
+    from .tree import REFRESH_TABLE, TERRITORY_TABLE_EXISTS
+    cursor.execute(TERRITORY_TABLE_EXISTS)
+    if cursor.fetchone()[0]:
+        cursor.execute(REFRESH_TABLE)
 
 
 def load_in_transaction(engine, cog: Cog, territories: list[Territory],

@@ -138,10 +138,18 @@ class TerritoriesPlugin(Translation, DefaultOrganizationForm, p.SingletonPlugin)
         return pkg_dict
 
     # IOrganizationController: an organisation given another parent (by a
-    # sysadmin) takes the datasets below it along in the index
+    # sysadmin) takes the datasets below it along in the index; the territory
+    # table follows every change of an organisation
     def edit(self, entity: model.Group) -> None:
         moved = any(isinstance(o, model.Member) and o.table_name == "group"
                     and o.group_id == entity.id for o in model.Session.new)
         if moved:
             for package_id in tree.datasets_below([entity.id]):
                 search.rebuild(package_id)
+        tree.refresh_table(entity.id)
+
+    def create(self, entity: model.Group) -> None:
+        tree.refresh_table(entity.id)
+
+    def delete(self, entity: model.Group) -> None:
+        tree.refresh_table(entity.id)

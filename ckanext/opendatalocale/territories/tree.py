@@ -13,7 +13,8 @@ from ckanext.opendatalocale.search.documents import sort_key
 
 from .loader import EXTRAS
 
-__all__ = ["ancestors", "children", "datasets_below", "roots", "direct_memberships_with_roles", "territory_fields",
+__all__ = ["ancestors", "children", "datasets_below", "roots", "refresh_table", "TERRITORY_ROWS",
+           "REFRESH_TABLE", "TERRITORY_TABLE_EXISTS", "direct_memberships_with_roles", "territory_fields",
            "would_loop", "parent_of", "is_territory"]
 
 _ANCESTORS = sa.text("""
@@ -112,3 +113,51 @@ def roots() -> list[dict[str, Any]]:
         WHERE e.key = 'territory_level' AND e.value = 'region' AND e.state = 'active'
           AND g.state = 'active' AND g.is_organization""")).mappings().all()
     return sorted((dict(r) for r in rows), key=lambda r: sort_key(r["title"]) or "")
+
+
+# one row per territory organisation, from CKAN's tables: what
+# ``opendatalocale_territory`` holds (migration c5e1f0a9d482)
+TERRITORY_ROWS = """
+SELECT DISTINCT ON (g.id) g.id, g.name, g.title, p.table_id AS parent_id,
+       lvl.value AS level, coalesce(code.value, '') AS code,
+       CASE WHEN pop.value ~ '^[0-9]+$' THEN pop.value::bigint ELSE 0 END AS population,
+       coalesce(obl.value = 'true', false) AS obliged,
+       coalesce(nullif(sts.value, ''), 'active') AS status,
+       nullif(mrg.value, '') AS merged_into
+FROM group_extra lvl
+JOIN "group" g ON g.id = lvl.group_id
+LEFT JOIN group_extra code ON code.group_id = g.id AND code.key = 'territory_code'
+     AND code.state = 'active'
+LEFT JOIN group_extra pop ON pop.group_id = g.id AND pop.key = 'population'
+     AND pop.state = 'active'
+LEFT JOIN group_extra obl ON obl.group_id = g.id AND obl.key = 'obligation'
+     AND obl.state = 'active'
+LEFT JOIN group_extra sts ON sts.group_id = g.id AND sts.key = 'territory_status'
+     AND sts.state = 'active'
+LEFT JOIN group_extra mrg ON mrg.group_id = g.id AND mrg.key = 'merged_into'
+     AND mrg.state = 'active'
+LEFT JOIN LATERAL (SELECT m.table_id FROM member m WHERE m.group_id = g.id
+     AND m.table_name = 'group' AND m.state = 'active' ORDER BY m.id LIMIT 1) p ON true
+WHERE lvl.key = 'territory_level' AND lvl.state = 'active' AND lvl.value <> ''
+  AND g.state = 'active' AND g.is_organization
+ORDER BY g.id
+"""
+REFRESH_TABLE = f"""
+DELETE FROM opendatalocale_territory;
+INSERT INTO opendatalocale_territory {TERRITORY_ROWS};
+"""
+TERRITORY_TABLE_EXISTS = "SELECT to_regclass('opendatalocale_territory') IS NOT NULL"
+
+
+def refresh_table(group_id: str) -> None:
+    """Rewrite ``opendatalocale_territory`` in the current transaction when
+    the organisation that changed is, or was, a territory (other
+    organisations leave it as it is)."""
+    model.Session.flush()
+    if not model.Session.execute(sa.text(TERRITORY_TABLE_EXISTS)).scalar():
+        return
+    listed = model.Session.execute(sa.text(
+        "SELECT EXISTS (SELECT 1 FROM opendatalocale_territory WHERE id = :id)"),
+        {"id": group_id}).scalar()
+    if listed or is_territory(group_id):
+        model.Session.execute(sa.text(REFRESH_TABLE))

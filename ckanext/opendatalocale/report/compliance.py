@@ -1,0 +1,320 @@
+"""The observatoire's numbers, computed in two SQL queries at read time.
+
+1. the territories below the one asked for (all of France when none), with
+   their level, population, obligation and status — CKAN's organisation
+   tree and extras, as loaded by ``opendatalocale_territories``;
+2. the best status of each organisation for each SCDL type, from the search
+   index itself (``opendatalocale_search``): exactly the public, active
+   datasets an anonymous ``package_search`` finds, with their conformity
+   (``scdl_conformity``) and their declared frequency; *périmé* is decided
+   against the current time in the query, never stored.
+
+Python then rolls communes up into the rows asked for (the territories just
+below, or those of a given level) and into the whole: counts by status,
+communes under the legal obligation, population covered. No search per
+commune, whatever the size of the territory.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Optional
+
+import sqlalchemy as sa
+
+import ckan.model as model
+
+from . import status as st
+
+__all__ = ["LEVELS", "Territory", "Counts", "Row", "Report", "build", "UnknownTerritory"]
+
+LEVELS = ("region", "departement", "epci", "commune")
+
+
+class UnknownTerritory(LookupError):
+    pass
+
+
+@dataclass
+class Territory:
+    id: str
+    name: str
+    title: str
+    level: str
+    code: str
+    parent_id: Optional[str]
+    population: int = 0
+    obliged: bool = False
+    merged_into: Optional[str] = None  # organisation name of the commune nouvelle
+
+
+@dataclass
+class Counts:
+    """Communes of a territory for one SCDL type, by status."""
+    communes: int = 0
+    obliged: int = 0
+    population: int = 0
+    by_status: dict[str, int] = field(default_factory=lambda: dict.fromkeys(st.STATUSES, 0))
+    obliged_by_status: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(st.STATUSES, 0))
+    population_covered: int = 0  # of the communes that publish
+
+    @property
+    def publishing(self) -> int:
+        return self.communes - self.by_status[st.ABSENT]
+
+    @property
+    def conformant(self) -> int:
+        return self.by_status[st.CONFORMANT]
+
+    @property
+    def obliged_publishing(self) -> int:
+        return self.obliged - self.obliged_by_status[st.ABSENT]
+
+    @property
+    def obliged_conformant(self) -> int:
+        return self.obliged_by_status[st.CONFORMANT]
+
+    def add(self, cell: str, population: int, obliged: bool) -> None:
+        self.communes += 1
+        self.population += population
+        self.by_status[cell] += 1
+        if cell != st.ABSENT:
+            self.population_covered += population
+        if obliged:
+            self.obliged += 1
+            self.obliged_by_status[cell] += 1
+
+    @classmethod
+    def absent(cls, communes: int, obliged: int, population: int) -> "Counts":
+        counts = cls(communes=communes, obliged=obliged, population=population)
+        counts.by_status[st.ABSENT] = communes
+        counts.obliged_by_status[st.ABSENT] = obliged
+        return counts
+
+    def move(self, cell: str, population: int, obliged: bool) -> None:
+        """A commune counted as absent publishes: count it under ``cell``."""
+        self.by_status[st.ABSENT] -= 1
+        self.by_status[cell] += 1
+        self.population_covered += population
+        if obliged:
+            self.obliged_by_status[st.ABSENT] -= 1
+            self.obliged_by_status[cell] += 1
+
+    def as_dict(self) -> dict[str, Any]:
+        def share(part: int, whole: int) -> Optional[float]:
+            return round(part / whole, 4) if whole else None
+        return {
+            "communes": self.communes, "publishing": self.publishing,
+            "conformant": self.conformant,
+            "share_publishing": share(self.publishing, self.communes),
+            "share_conformant": share(self.conformant, self.communes),
+            "by_status": dict(self.by_status),
+            "obliged": self.obliged, "obliged_publishing": self.obliged_publishing,
+            "obliged_conformant": self.obliged_conformant,
+            "share_obliged_publishing": share(self.obliged_publishing, self.obliged),
+            "share_obliged_conformant": share(self.obliged_conformant, self.obliged),
+            "population": self.population, "population_covered": self.population_covered,
+            "share_population_covered": share(self.population_covered, self.population),
+        }
+
+
+@dataclass
+class Cell:
+    status: str
+    dataset: Optional[str] = None  # name of the dataset giving the status
+
+
+@dataclass
+class Row:
+    territory: Territory
+    counts: dict[str, Counts]            # by SCDL type
+    cells: Optional[dict[str, Cell]] = None  # a commune row: its own cells
+
+
+@dataclass
+class Report:
+    territory: Optional[Territory]       # None: France
+    types: list[str]
+    rows: list[Row]
+    totals: dict[str, Counts]
+    computed_at: datetime
+
+
+# -- 1. the territories -------------------------------------------------------------
+
+_COLUMNS = "t.id, t.name, t.title, t.parent_id, t.level, t.code, t.population, " \
+           "t.obliged, t.status, t.merged_into"
+_ALL_TERRITORIES = f"SELECT {_COLUMNS} FROM opendatalocale_territory t"
+_TERRITORIES_BELOW = f"""
+WITH RECURSIVE down(id) AS (
+    SELECT CAST(:root AS text)
+    UNION
+    SELECT t.id FROM opendatalocale_territory t JOIN down ON t.parent_id = down.id
+)
+SELECT {_COLUMNS} FROM down JOIN opendatalocale_territory t ON t.id = down.id
+"""
+
+
+def _territories(root_id: Optional[str]) -> dict[str, Territory]:
+    """From the territories plugin's view (one row per territory)."""
+    if root_id is None:
+        rows = model.Session.execute(sa.text(_ALL_TERRITORIES))
+    else:
+        rows = model.Session.execute(sa.text(_TERRITORIES_BELOW), {"root": root_id})
+    return {row[0]: Territory(
+        id=row[0], name=row[1], title=row[2], parent_id=row[3], level=row[4], code=row[5],
+        population=row[6], obliged=row[7],
+        merged_into=row[9] if row[8] == "merged" else None) for row in rows}
+
+
+# -- 2. the best status of each organisation for each type --------------------------
+
+def _cells_sql() -> str:
+    periods = ", ".join(f"('{name}', interval '{int(delta.total_seconds())} seconds')"
+                        for name, delta in st.FREQUENCY_PERIODS.items())
+    rank = {s: st.rank(s) for s in st.STATUSES}
+    return f"""
+WITH periods(frequency, period) AS (VALUES {periods}),
+datasets AS (
+    SELECT i.owner_org, i.dataset_type, i.name, i.metadata_modified,
+        (SELECT substr(f, 17) FROM unnest(i.facets) f
+         WHERE f LIKE 'scdl_conformity=%%' LIMIT 1) AS conformity,
+        (SELECT substr(f, 11) FROM unnest(i.facets) f
+         WHERE f LIKE 'frequency=%%' LIMIT 1) AS frequency
+    FROM opendatalocale_search_index i
+    WHERE i.site_id = %(site)s AND i.state = 'active' AND i.capacity = 'public'
+      AND i.dataset_type = ANY(%(types)s) AND i.owner_org IS NOT NULL
+      AND (%(owners)s::text[] IS NULL OR i.owner_org = ANY(%(owners)s::text[]))
+)
+SELECT DISTINCT ON (d.owner_org, d.dataset_type) d.owner_org, d.dataset_type, d.name,
+    CASE WHEN p.period IS NOT NULL AND d.metadata_modified + p.period < %(now)s
+              THEN {rank[st.STALE]}
+         WHEN d.conformity = 'conforme' THEN {rank[st.CONFORMANT]}
+         WHEN d.conformity = 'invalide' THEN {rank[st.INVALID]}
+         ELSE {rank[st.UNCHECKED]} END AS rank
+FROM datasets d LEFT JOIN periods p ON p.frequency = upper(d.frequency)
+ORDER BY d.owner_org, d.dataset_type, rank DESC, d.metadata_modified DESC
+"""
+
+
+def _cells(types: list[str], owners: Optional[list[str]], now: datetime,
+           site_id: str) -> dict[tuple[str, str], Cell]:
+    connection = model.Session.connection().connection  # DBAPI, for %(…)s arrays
+    cursor = connection.cursor()
+    cursor.execute(_cells_sql(), {"site": site_id, "types": types, "owners": owners,
+                                  "now": now})
+    return {(owner, kind): Cell(st.STATUSES[rank], name)
+            for owner, kind, name, rank in cursor.fetchall()}
+
+
+# -- roll-up --------------------------------------------------------------------------
+
+def build(root: Optional[str], types: list[str], site_id: str,
+          level: Optional[str] = None, obliged_only: bool = False,
+          now: Optional[datetime] = None) -> Report:
+    """The report of a territory (an organisation name or id; None: France):
+    one row per territory just below it, or per territory of ``level``."""
+    now = now or datetime.now(timezone.utc)
+    root_territory = None
+    if root is not None:
+        group = model.Group.get(root)
+        if group is None or not group.is_organization or group.state != "active":
+            raise UnknownTerritory(root)
+        root_id = group.id
+    else:
+        root_id = None
+    territories = _territories(root_id)
+    if root_id is not None:
+        root_territory = territories.get(root_id)
+        if root_territory is None:
+            raise UnknownTerritory(root)
+    by_name = {t.name: t for t in territories.values()}
+
+    communes = [t for t in territories.values() if t.level == "commune" and not t.merged_into]
+    if obliged_only:
+        communes = [c for c in communes if c.obliged]
+
+    # the row each commune rolls up into
+    def is_row(t: Territory) -> bool:
+        if root_territory is not None and root_territory.level == "commune":
+            return t.id == root_id  # a commune's report: its own row
+        if level is not None:
+            return t.level == level
+        return t.parent_id == root_id if root_id else t.parent_id is None
+    row_of: dict[str, Optional[str]] = {}
+
+    def row_for(t: Territory) -> Optional[str]:
+        if t.id in row_of:
+            return row_of[t.id]
+        found = None
+        if t.id != root_id or is_row(t):
+            if is_row(t):
+                found = t.id
+            elif t.parent_id in territories:
+                found = row_for(territories[t.parent_id])
+        row_of[t.id] = found
+        return found
+
+    # organisations whose datasets count for a commune: itself and the communes
+    # it absorbed (their organisations, marked merged, keep their datasets)
+    owner_commune: dict[str, str] = {}
+    for t in territories.values():
+        if t.level == "commune":
+            target = by_name.get(t.merged_into) if t.merged_into else t
+            if target is not None:
+                owner_commune[t.id] = target.id
+    owners = None if root_id is None else list(owner_commune)
+    cells = _cells(types, owners, now, site_id)
+
+    rows: dict[str, Row] = {
+        t.id: Row(t, {k: Counts() for k in types}) for t in territories.values()
+        if not t.merged_into and row_for(t) == t.id}
+    totals = {kind: Counts() for kind in types}
+    # every commune first counted as absent for every type, then its published
+    # cells move it to their status: the work follows the datasets, not the
+    # 350 000 cells of France
+    bases: dict[Optional[str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for commune in communes:
+        for key in (None, "row:" + (row_for(commune) or "")):
+            base = bases[key]
+            base[0] += 1
+            base[1] += commune.obliged
+            base[2] += commune.population
+    for key, (count, obliged, population) in bases.items():
+        if key is None:
+            targets = totals
+        elif key != "row:":
+            targets = rows[key[4:]].counts
+        else:
+            continue
+        for kind in types:
+            targets[kind] = Counts.absent(count, obliged, population)
+    wanted = {c.id: c for c in communes}
+    present: dict[str, dict[str, Cell]] = defaultdict(dict)
+    for (owner, kind), cell in cells.items():
+        commune_id = owner_commune.get(owner)
+        if commune_id in wanted:
+            current = present[commune_id].get(kind)
+            if current is None or st.rank(cell.status) > st.rank(current.status):
+                present[commune_id][kind] = cell
+    for commune_id, by_kind in present.items():
+        commune = wanted[commune_id]
+        row_id = row_for(commune)
+        for kind, cell in by_kind.items():
+            totals[kind].move(cell.status, commune.population, commune.obliged)
+            if row_id is not None:
+                rows[row_id].counts[kind].move(cell.status, commune.population,
+                                               commune.obliged)
+    for row in rows.values():
+        if row.territory.level == "commune":
+            by_kind = present.get(row.territory.id, {})
+            row.cells = {kind: by_kind.get(kind, Cell(st.ABSENT)) for kind in types}
+    ordered = sorted(rows.values(), key=lambda r: _sort_key(r.territory.title))
+    return Report(root_territory, types, ordered, totals, now)
+
+
+def _sort_key(title: str) -> str:
+    from ckanext.opendatalocale.search.documents import sort_key
+    return sort_key(title) or ""

@@ -1,0 +1,122 @@
+"""/observatoire: the report pages and their exports."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any, Iterator
+
+from flask import Blueprint, Response, stream_with_context
+
+import ckan.plugins.toolkit as tk
+
+from . import status as st
+from .logic.action import keep_row, parse, report, territory_dict
+
+__all__ = ["observatoire"]
+
+observatoire = Blueprint("observatoire", __name__)
+SORTS = ("title", "population", "publishing", "conformant")
+
+
+def _params(territory: str | None) -> dict[str, Any]:
+    data = {key: value for key, value in tk.request.args.items() if value}
+    data["territory"] = territory
+    try:
+        return parse(data)
+    except tk.ValidationError as error:
+        message = "; ".join(m for messages in error.error_dict.values() for m in messages)
+        return tk.abort(409, message)
+
+
+def _report(territory: str | None):
+    params = _params(territory)
+    try:
+        return params, report(params)
+    except tk.ObjectNotFound as error:
+        return params, tk.abort(404, str(error.message or error))
+
+
+def _sorted_rows(result, params, sort: str):
+    rows = [row for row in result.rows if keep_row(row, params["status"])]
+
+    def total(row, attribute):
+        return sum(getattr(counts, attribute) for counts in row.counts.values())
+    if sort == "population":
+        rows.sort(key=lambda row: -row.territory.population)
+    elif sort in ("publishing", "conformant"):
+        rows.sort(key=lambda row: -(total(row, sort) / max(1, total(row, "communes"))))
+    return rows
+
+
+def read(territory: str | None = None):
+    params, result = _report(territory)
+    sort = tk.request.args.get("sort") or "title"
+    if sort not in SORTS:
+        return tk.abort(409, tk._("Unknown sort {value}: expected one of {expected}").format(
+            value=sort, expected=", ".join(SORTS)))
+    ancestors = []
+    if result.territory is not None:
+        ancestors = tk.h.territory_ancestors(result.territory.id)
+    return tk.render("observatoire/report.html", {
+        "report": result, "params": params, "rows": _sorted_rows(result, params, sort),
+        "sort": sort, "sorts": SORTS, "ancestors": ancestors,
+        "territory_name": territory, "statuses": st.STATUSES})
+
+
+def export(fmt: str, territory: str | None = None):
+    params, result = _report(territory)
+    rows = [row for row in result.rows if keep_row(row, params["status"])]
+    name = f"observatoire-{territory or 'france'}"
+    if fmt == "json":
+        body = json.dumps(tk.get_action("scdl_compliance_show")(
+            {"ignore_auth": True}, dict(tk.request.args, territory=territory)),
+            ensure_ascii=False, indent=1)
+        return Response(body, mimetype="application/json", headers={
+            "Content-Disposition": f'attachment; filename="{name}.json"'})
+    return Response(stream_with_context(_csv(result, rows)), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{name}.csv"'})
+
+
+def _safe(value: Any) -> Any:
+    """A cell a spreadsheet will not run as a formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _csv(result, rows) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+
+    def flush() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+    buffer.write("\ufeff")  # Excel reads UTF-8 with its BOM
+    writer.writerow(["territoire", "nom", "niveau", "code", "population", "obligation",
+                     "type", "communes", "publient", "conformes", *st.STATUSES,
+                     "communes_obligees", "obligees_publient", "obligees_conformes",
+                     "population_couverte", "statut", "jeu_de_donnees"])
+    yield flush()
+    for row in rows:
+        t = territory_dict(row.territory)
+        for kind, counts in row.counts.items():
+            cell = (row.cells or {}).get(kind)
+            writer.writerow([_safe(v) for v in (
+                t["name"], t["title"], t["level"], t["code"], t["population"],
+                "oui" if t["obligation"] else "non", kind, counts.communes, counts.publishing,
+                counts.conformant, *(counts.by_status[s] for s in st.STATUSES),
+                counts.obliged, counts.obliged_publishing, counts.obliged_conformant,
+                counts.population_covered, cell.status if cell else "",
+                cell.dataset if cell and cell.dataset else "")])
+        yield flush()
+
+
+observatoire.add_url_rule("/observatoire", view_func=read, endpoint="index")
+observatoire.add_url_rule("/observatoire.<any(csv, json):fmt>", view_func=export,
+                          endpoint="export_france")
+observatoire.add_url_rule("/observatoire/<territory>", view_func=read, endpoint="read")
+observatoire.add_url_rule("/observatoire/<territory>.<any(csv, json):fmt>",
+                          view_func=export, endpoint="export")
