@@ -129,8 +129,22 @@ class Cell:
 @dataclass
 class Row:
     territory: Territory
-    counts: dict[str, Counts]            # by SCDL type
-    cells: Optional[dict[str, Cell]] = None  # a commune row: its own cells
+    aggregate: Optional[dict[str, Counts]] = None  # by SCDL type, for a territory
+    cells: Optional[dict[str, Cell]] = None        # a commune row: its own cells
+
+    @property
+    def counts(self) -> dict[str, Counts]:
+        """By SCDL type. A commune's follow from its cells, computed when
+        asked: 35 000 commune rows of ten types each stay light."""
+        if self.aggregate is not None:
+            return self.aggregate
+        counts = {}
+        for kind, cell in (self.cells or {}).items():
+            one = Counts.absent(1, int(self.territory.obliged), self.territory.population)
+            if cell.status != st.ABSENT:
+                one.move(cell.status, self.territory.population, self.territory.obliged)
+            counts[kind] = one
+        return counts
 
 
 @dataclass
@@ -269,8 +283,8 @@ def build(root: Optional[str], types: list[str], site_id: str,
     cells = _cells(types, owners, now, site_id)
 
     rows: dict[str, Row] = {
-        t.id: Row(t, {k: Counts() for k in types}) for t in territories.values()
-        if not t.merged_into and row_for(t) == t.id}
+        t.id: Row(t, None if t.level == "commune" else {k: Counts() for k in types})
+        for t in territories.values() if not t.merged_into and row_for(t) == t.id}
     totals = {kind: Counts() for kind in types}
     # every commune first counted as absent for every type, then its published
     # cells move it to their status: the work follows the datasets, not the
@@ -285,8 +299,8 @@ def build(root: Optional[str], types: list[str], site_id: str,
     for key, (count, obliged, population) in bases.items():
         if key is None:
             targets = totals
-        elif key != "row:":
-            targets = rows[key[4:]].counts
+        elif key != "row:" and rows[key[4:]].aggregate is not None:
+            targets = rows[key[4:]].aggregate
         else:
             continue
         for kind in types:
@@ -304,9 +318,9 @@ def build(root: Optional[str], types: list[str], site_id: str,
         row_id = row_for(commune)
         for kind, cell in by_kind.items():
             totals[kind].move(cell.status, commune.population, commune.obliged)
-            if row_id is not None:
-                rows[row_id].counts[kind].move(cell.status, commune.population,
-                                               commune.obliged)
+            if row_id is not None and rows[row_id].aggregate is not None:
+                rows[row_id].aggregate[kind].move(cell.status, commune.population,
+                                                  commune.obliged)
     for row in rows.values():
         if row.territory.level == "commune":
             by_kind = present.get(row.territory.id, {})

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, stream_with_context
 import ckan.plugins.toolkit as tk
 
 from . import status as st
-from .logic.action import keep_row, parse, report, territory_dict
+from .logic.action import head_dict, keep_row, parse, report, row_dict, territory_dict
 
 __all__ = ["observatoire"]
 
@@ -69,13 +69,19 @@ def export(fmt: str, territory: str | None = None):
     rows = [row for row in result.rows if keep_row(row, params["status"])]
     name = f"observatoire-{territory or 'france'}"
     if fmt == "json":
-        body = json.dumps(tk.get_action("scdl_compliance_show")(
-            {"ignore_auth": True}, dict(tk.request.args, territory=territory)),
-            ensure_ascii=False, indent=1)
-        return Response(body, mimetype="application/json", headers={
-            "Content-Disposition": f'attachment; filename="{name}.json"'})
+        return Response(stream_with_context(_json(result, rows)), mimetype="application/json",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.json"'})
     return Response(stream_with_context(_csv(result, rows)), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{name}.csv"'})
+
+
+def _json(result, rows) -> Iterator[str]:
+    """The API's answer, written a row at a time."""
+    head = json.dumps(head_dict(result), ensure_ascii=False)
+    yield head[:-1] + ', "rows": ['
+    for n, row in enumerate(rows):
+        yield ("," if n else "") + "\n" + json.dumps(row_dict(row), ensure_ascii=False)
+    yield "\n]}\n"
 
 
 def _safe(value: Any) -> Any:

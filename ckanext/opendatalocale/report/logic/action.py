@@ -61,6 +61,25 @@ def territory_dict(territory: compliance.Territory | None) -> dict[str, Any]:
             "population": territory.population, "obligation": territory.obliged}
 
 
+def head_dict(result: compliance.Report) -> dict[str, Any]:
+    return {
+        "territory": territory_dict(result.territory),
+        "types": result.types,
+        "statuses": list(st.STATUSES),
+        "computed_at": result.computed_at.isoformat(),
+        "totals": {kind: counts.as_dict() for kind, counts in result.totals.items()},
+    }
+
+
+def row_dict(row: compliance.Row) -> dict[str, Any]:
+    found = {"territory": territory_dict(row.territory),
+             "counts": {kind: counts.as_dict() for kind, counts in row.counts.items()}}
+    if row.cells:
+        found["cells"] = {kind: {"status": cell.status, "dataset": cell.dataset}
+                          for kind, cell in row.cells.items()}
+    return found
+
+
 @tk.side_effect_free
 def scdl_compliance_show(context, data_dict):
     """The socle commun's compliance report of a territory, live.
@@ -79,16 +98,5 @@ def scdl_compliance_show(context, data_dict):
     tk.check_access("scdl_compliance_show", context, data_dict)
     params = parse(data_dict)
     result = report(params)
-    return {
-        "territory": territory_dict(result.territory),
-        "types": result.types,
-        "statuses": list(st.STATUSES),
-        "computed_at": result.computed_at.isoformat(),
-        "totals": {kind: counts.as_dict() for kind, counts in result.totals.items()},
-        "rows": [{
-            "territory": territory_dict(row.territory),
-            "counts": {kind: counts.as_dict() for kind, counts in row.counts.items()},
-            **({"cells": {kind: {"status": cell.status, "dataset": cell.dataset}
-                          for kind, cell in row.cells.items()}} if row.cells else {}),
-        } for row in result.rows if keep_row(row, params["status"])],
-    }
+    return dict(head_dict(result), rows=[
+        row_dict(row) for row in result.rows if keep_row(row, params["status"])])
