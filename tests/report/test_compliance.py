@@ -111,3 +111,14 @@ def test_a_commune_report_is_its_own_row(scene):
     assert [r["territory"]["name"] for r in report["rows"]] == ["commune-35051"]
     assert report["rows"][0]["cells"]["subventions"]["status"] == "invalide"
     assert report["totals"]["subventions"]["communes"] == 1
+
+
+def test_the_report_follows_an_edited_territory(scene):
+    """The territory table is rewritten when a territory organisation changes."""
+    helpers.call_action("organization_patch", {"user": scene["sysadmin"]},
+                        id="commune-35051", population="2000", obligation="false")
+    report = compliance(territory=EPCI, type="subventions", obligation_only=True)
+    assert "commune-35051" not in {r["territory"]["name"] for r in report["rows"]}
+    cesson = next(r for r in compliance(territory=EPCI)["rows"]
+                  if r["territory"]["name"] == "commune-35051")
+    assert cesson["territory"]["population"] == 2000

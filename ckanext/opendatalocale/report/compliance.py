@@ -172,11 +172,27 @@ SELECT {_COLUMNS} FROM down JOIN opendatalocale_territory t ON t.id = down.id
 
 
 def _territories(root_id: Optional[str]) -> dict[str, Territory]:
-    """From the territories plugin's view (one row per territory)."""
-    if root_id is None:
-        rows = model.Session.execute(sa.text(_ALL_TERRITORIES))
-    else:
-        rows = model.Session.execute(sa.text(_TERRITORIES_BELOW), {"root": root_id})
+    """From the territories plugin's table (one row per territory). All of
+    France is kept in memory between requests for as long as the table is
+    not rewritten (its rows' transaction ids change with each rewrite)."""
+    global _FRANCE
+    cursor = model.Session.connection().connection.cursor()  # DBAPI: 36 000 rows at once
+    if root_id is not None:
+        cursor.execute(_TERRITORIES_BELOW.replace(":root", "%(root)s"), {"root": root_id})
+        return _as_territories(cursor.fetchall())
+    cursor.execute(_VERSION)
+    version = cursor.fetchone()
+    if _FRANCE is None or _FRANCE[0] != version:
+        cursor.execute(_ALL_TERRITORIES)
+        _FRANCE = (version, _as_territories(cursor.fetchall()))
+    return _FRANCE[1]
+
+
+_VERSION = "SELECT count(*), max(xmin::text::bigint) FROM opendatalocale_territory"
+_FRANCE: Optional[tuple[Any, dict[str, Territory]]] = None
+
+
+def _as_territories(rows) -> dict[str, Territory]:
     return {row[0]: Territory(
         id=row[0], name=row[1], title=row[2], parent_id=row[3], level=row[4], code=row[5],
         population=row[6], obliged=row[7],
@@ -186,41 +202,41 @@ def _territories(root_id: Optional[str]) -> dict[str, Territory]:
 # -- 2. the best status of each organisation for each type --------------------------
 
 def _cells_sql() -> str:
-    periods = ", ".join(f"('{name}', interval '{int(delta.total_seconds())} seconds')"
-                        for name, delta in st.FREQUENCY_PERIODS.items())
+    """Each organisation's best status per type, in one pass over the index
+    rows: the status of each dataset from its ``facets`` tokens (array
+    membership, no unnesting), then per (organisation, type) the largest key
+    ``<rank><last change><name>`` — a hash aggregate, no sort of the whole
+    set."""
+    period = " ".join(f"WHEN 'frequency={name}' = ANY(i.facets) "
+                      f"THEN interval '{int(delta.total_seconds())} seconds'"
+                      for name, delta in st.FREQUENCY_PERIODS.items())
     rank = {s: st.rank(s) for s in st.STATUSES}
     return f"""
-WITH periods(frequency, period) AS (VALUES {periods}),
-datasets AS (
-    SELECT i.owner_org, i.dataset_type, i.name, i.metadata_modified,
-        (SELECT substr(f, 17) FROM unnest(i.facets) f
-         WHERE f LIKE 'scdl_conformity=%%' LIMIT 1) AS conformity,
-        (SELECT substr(f, 11) FROM unnest(i.facets) f
-         WHERE f LIKE 'frequency=%%' LIMIT 1) AS frequency
+SELECT owner_org, dataset_type, max(key) FROM (
+    SELECT i.owner_org, i.dataset_type,
+        (CASE WHEN i.metadata_modified + (CASE {period} END) < %(now)s THEN {rank[st.STALE]}
+              WHEN 'scdl_conformity=conforme' = ANY(i.facets) THEN {rank[st.CONFORMANT]}
+              WHEN 'scdl_conformity=invalide' = ANY(i.facets) THEN {rank[st.INVALID]}
+              ELSE {rank[st.UNCHECKED]} END)::text
+        || to_char(i.metadata_modified, 'YYYYMMDDHH24MISSUS') || i.name AS key
     FROM opendatalocale_search_index i
     WHERE i.site_id = %(site)s AND i.state = 'active' AND i.capacity = 'public'
       AND i.dataset_type = ANY(%(types)s) AND i.owner_org IS NOT NULL
       AND (%(owners)s::text[] IS NULL OR i.owner_org = ANY(%(owners)s::text[]))
-)
-SELECT DISTINCT ON (d.owner_org, d.dataset_type) d.owner_org, d.dataset_type, d.name,
-    CASE WHEN p.period IS NOT NULL AND d.metadata_modified + p.period < %(now)s
-              THEN {rank[st.STALE]}
-         WHEN d.conformity = 'conforme' THEN {rank[st.CONFORMANT]}
-         WHEN d.conformity = 'invalide' THEN {rank[st.INVALID]}
-         ELSE {rank[st.UNCHECKED]} END AS rank
-FROM datasets d LEFT JOIN periods p ON p.frequency = upper(d.frequency)
-ORDER BY d.owner_org, d.dataset_type, rank DESC, d.metadata_modified DESC
+) d
+GROUP BY owner_org, dataset_type
 """
 
 
 def _cells(types: list[str], owners: Optional[list[str]], now: datetime,
-           site_id: str) -> dict[tuple[str, str], Cell]:
+           site_id: str) -> dict[tuple[str, str], tuple[int, str]]:
+    """(organisation, type) → (rank of the best status, its dataset's name)."""
     connection = model.Session.connection().connection  # DBAPI, for %(…)s arrays
     cursor = connection.cursor()
     cursor.execute(_cells_sql(), {"site": site_id, "types": types, "owners": owners,
                                   "now": now})
-    return {(owner, kind): Cell(st.STATUSES[rank], name)
-            for owner, kind, name, rank in cursor.fetchall()}
+    # key: one digit of rank, 20 of date, then the dataset's name
+    return {(owner, kind): (int(key[0]), key[21:]) for owner, kind, key in cursor.fetchall()}
 
 
 # -- roll-up --------------------------------------------------------------------------
@@ -284,7 +300,8 @@ def build(root: Optional[str], types: list[str], site_id: str,
 
     rows: dict[str, Row] = {
         t.id: Row(t, None if t.level == "commune" else {k: Counts() for k in types})
-        for t in territories.values() if not t.merged_into and row_for(t) == t.id}
+        for t in territories.values() if not t.merged_into and row_for(t) == t.id
+        and not (obliged_only and t.level == "commune" and not t.obliged)}
     totals = {kind: Counts() for kind in types}
     # every commune first counted as absent for every type, then its published
     # cells move it to their status: the work follows the datasets, not the
@@ -306,25 +323,32 @@ def build(root: Optional[str], types: list[str], site_id: str,
         for kind in types:
             targets[kind] = Counts.absent(count, obliged, population)
     wanted = {c.id: c for c in communes}
-    present: dict[str, dict[str, Cell]] = defaultdict(dict)
-    for (owner, kind), cell in cells.items():
+    # (commune, type) → (rank, dataset): the best of the commune's organisations
+    present: dict[tuple[str, str], tuple[int, str]] = {}
+    for (owner, kind), found in cells.items():
         commune_id = owner_commune.get(owner)
         if commune_id in wanted:
-            current = present[commune_id].get(kind)
-            if current is None or st.rank(cell.status) > st.rank(current.status):
-                present[commune_id][kind] = cell
-    for commune_id, by_kind in present.items():
+            key = (commune_id, kind)
+            current = present.get(key)
+            if current is None or found[0] > current[0]:
+                present[key] = found
+    statuses = st.STATUSES
+    for (commune_id, kind), (rank, _) in present.items():
         commune = wanted[commune_id]
+        status = statuses[rank]
+        totals[kind].move(status, commune.population, commune.obliged)
         row_id = row_for(commune)
-        for kind, cell in by_kind.items():
-            totals[kind].move(cell.status, commune.population, commune.obliged)
-            if row_id is not None and rows[row_id].aggregate is not None:
-                rows[row_id].aggregate[kind].move(cell.status, commune.population,
-                                                  commune.obliged)
+        if row_id is not None:
+            aggregate = rows[row_id].aggregate
+            if aggregate is not None:
+                aggregate[kind].move(status, commune.population, commune.obliged)
     for row in rows.values():
         if row.territory.level == "commune":
-            by_kind = present.get(row.territory.id, {})
-            row.cells = {kind: by_kind.get(kind, Cell(st.ABSENT)) for kind in types}
+            row.cells = {}
+            for kind in types:
+                found = present.get((row.territory.id, kind))
+                row.cells[kind] = Cell(statuses[found[0]], found[1]) if found \
+                    else Cell(st.ABSENT)
     ordered = sorted(rows.values(), key=lambda r: _sort_key(r.territory.title))
     return Report(root_territory, types, ordered, totals, now)
 
