@@ -308,7 +308,7 @@ def bench_pages(app, flask_app, base_url: str) -> list[tuple[str, float, float, 
     for label, url in PAGES:
         statuses = set()
 
-        def get(url=url):
+        def get(url=url, statuses=statuses):
             response = client.get(url, base_url=base_url)
             body = response.get_data()  # a streamed CSV is produced here
             statuses.add(response.status_code)
