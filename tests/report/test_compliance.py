@@ -122,3 +122,11 @@ def test_the_report_follows_an_edited_territory(scene):
     cesson = next(r for r in compliance(territory=EPCI)["rows"]
                   if r["territory"]["name"] == "commune-35051")
     assert cesson["territory"]["population"] == 2000
+
+
+def test_a_deleted_territory_leaves_the_report(scene):
+    helpers.call_action("organization_delete", {"user": scene["sysadmin"]},
+                        id="commune-35001")
+    report = compliance(territory=EPCI, type="subventions")
+    assert "commune-35001" not in {r["territory"]["name"] for r in report["rows"]}
+    assert report["totals"]["subventions"]["communes"] == 42

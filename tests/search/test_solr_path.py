@@ -14,13 +14,26 @@ import ckan.plugins as plugins
 from ckanext.opendatalocale.search.backend import PostgresSolr
 
 PLUGIN = "opendatalocale_search"
+# the observatoire reads our index: it goes and comes back with the backend
+DEPENDENT = "opendatalocale_report"
+
+
+def unload_backend() -> None:
+    if plugins.plugin_loaded(DEPENDENT):
+        plugins.unload(DEPENDENT)
+    plugins.unload(PLUGIN)
+
+
+def reload_backend() -> None:
+    plugins.load(PLUGIN)
+    plugins.load(DEPENDENT)
 SOLR_URL = "http://solr.example.invalid:8983/solr/ckan"
 
 
 @pytest.mark.ckan_config("solr_url", SOLR_URL)
 def test_unloading_the_plugin_gives_back_solr():
     assert isinstance(common.make_connection(), PostgresSolr)
-    plugins.unload(PLUGIN)
+    unload_backend()
     try:
         assert not plugins.plugin_loaded(PLUGIN)
         for module in (common, search_index, search_query):
@@ -29,7 +42,7 @@ def test_unloading_the_plugin_gives_back_solr():
             assert connection.url == SOLR_URL
         assert isinstance(common.make_connection(decode_dates=False), pysolr.Solr)
     finally:
-        plugins.load(PLUGIN)
+        reload_backend()
     assert plugins.plugin_loaded(PLUGIN)
     for module in (common, search_index, search_query):
         assert isinstance(module.make_connection(), PostgresSolr), module.__name__
@@ -39,12 +52,12 @@ def test_unloading_the_plugin_gives_back_solr():
 def test_without_the_plugin_searches_go_to_solr():
     """Nothing answers at solr_url: CKAN's own Solr error shows the request
     went to Solr, not to PostgreSQL."""
-    plugins.unload(PLUGIN)
+    unload_backend()
     try:
         with pytest.raises(common.SolrConnectionError):
             search.PackageSearchQuery().run({"q": "*:*"})
     finally:
-        plugins.load(PLUGIN)
+        reload_backend()
     result = search.PackageSearchQuery().run({"q": "*:*"})
     assert result["count"] >= 0
 

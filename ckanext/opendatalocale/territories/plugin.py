@@ -152,4 +152,4 @@ class TerritoriesPlugin(Translation, DefaultOrganizationForm, p.SingletonPlugin)
         tree.refresh_table(entity.id)
 
     def delete(self, entity: model.Group) -> None:
-        tree.refresh_table(entity.id)
+        tree.refresh_table(entity.id, whole=True)

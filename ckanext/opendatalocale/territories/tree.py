@@ -149,15 +149,23 @@ INSERT INTO opendatalocale_territory {TERRITORY_ROWS};
 TERRITORY_TABLE_EXISTS = "SELECT to_regclass('opendatalocale_territory') IS NOT NULL"
 
 
-def refresh_table(group_id: str) -> None:
-    """Rewrite ``opendatalocale_territory`` in the current transaction when
-    the organisation that changed is, or was, a territory (other
-    organisations leave it as it is)."""
+def refresh_table(group_id: str, whole: bool = False) -> None:
+    """Bring ``opendatalocale_territory`` up to date in the current
+    transaction after an organisation changed, when it is, or was, a
+    territory: its own row (its fields, title and parent), or the whole
+    table (a deletion also unlinks the territories below)."""
     model.Session.flush()
     if not model.Session.execute(sa.text(TERRITORY_TABLE_EXISTS)).scalar():
         return
     listed = model.Session.execute(sa.text(
         "SELECT EXISTS (SELECT 1 FROM opendatalocale_territory WHERE id = :id)"),
         {"id": group_id}).scalar()
-    if listed or is_territory(group_id):
+    if not (listed or is_territory(group_id)):
+        return
+    if whole:
         model.Session.execute(sa.text(REFRESH_TABLE))
+        return
+    model.Session.execute(sa.text(
+        "DELETE FROM opendatalocale_territory WHERE id = :id; "
+        f"INSERT INTO opendatalocale_territory SELECT * FROM ({TERRITORY_ROWS}) t "
+        "WHERE t.id = :id"), {"id": group_id})
