@@ -1,33 +1,18 @@
 """A département with datasets in every status of the observatoire."""
 from __future__ import annotations
 
-import io
 from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.datastructures import FileStorage
 
 import ckan.model as model
 from ckan.lib import search
 from ckan.tests import factories, helpers
 
-from ckanext.opendatalocale.scdl import catalogue
-from ckanext.opendatalocale.scdl.templates import csv_template
-
 from ..territories.conftest import load
-
-SUBVENTIONS = csv_template(catalogue().get("subventions").latest.table_schema()).encode()
-
-
-def french_date(content: bytes) -> bytes:
-    """The valid file with its dateConvention written 12/03/2024: invalid."""
-    header, row = content.decode().splitlines()[:2]
-    cells = row.split(",")
-    position = header.split(",").index("dateConvention")
-    year, month, day = cells[position].split("-")
-    cells[position] = f"{day}/{month}/{year}"
-    return (header + "\r\n" + ",".join(cells) + "\r\n").encode()
+from ..validation.conftest import VALID as SUBVENTIONS
+from ..validation.conftest import upload, with_french_date
 
 
 def last_changed(package_id: str, when: datetime) -> None:
@@ -56,13 +41,12 @@ def scene(clean_db):
         if content is not None:
             helpers.call_action("resource_create", {"user": sysadmin},
                                 package_id=dataset["id"], name="fichier.csv", format="CSV",
-                                upload=FileStorage(io.BytesIO(content), "fichier.csv",
-                                                   content_type="text/csv"))
+                                upload=upload(content))
         return dataset
 
     publish("commune-35238", "subventions", "subventions-rennes", SUBVENTIONS)
     publish("commune-35238", "deliberations", "deliberations-rennes")
-    publish("commune-35051", "subventions", "subventions-cesson", french_date(SUBVENTIONS))
+    publish("commune-35051", "subventions", "subventions-cesson", with_french_date(SUBVENTIONS))
     bruz = publish("commune-35047", "subventions", "subventions-bruz", frequency="MONTHLY")
     last_changed(bruz["id"], datetime(2025, 1, 15))
     publish("commune-35024", "subventions", "subventions-betton-privees", private=True)
