@@ -36,6 +36,7 @@ setup(
         "frictionless>=5.18,<6",
         "python-stdnum>=2.0",
         "xlsxwriter>=3.2",
+        "ckanext-dcat>=2.4.4,<2.5",
     ],
     entry_points={
         "ckan.plugins": [
@@ -49,6 +50,12 @@ setup(
             "ckanext.opendatalocale.territories.plugin:TerritoriesPlugin",
             "opendatalocale_report = "
             "ckanext.opendatalocale.report.plugin:ReportPlugin",
+            "opendatalocale_dcat = "
+            "ckanext.opendatalocale.dcat.plugin:DcatPlugin",
+        ],
+        # ckanext-dcat's RDF profiles (ckanext.dcat.rdf.profiles)
+        "ckan.rdf.profiles": [
+            "opendatalocale = ckanext.opendatalocale.dcat.profile:SCDLProfile",
         ],
         # test-only plugins (tests/plugins.py), loaded by name in the tests
         "ckan.test_plugins": [

@@ -11,7 +11,18 @@ from typing import Optional
 
 from stdnum.fr import siren
 
-__all__ = ["normalise", "is_territory_code", "code_of_organization"]
+__all__ = ["normalise", "is_territory_code", "code_of_organization", "levels_of_code",
+           "organization_name", "cog_uri", "LEVELS"]
+
+LEVELS = ("commune", "epci", "departement", "region")
+# INSEE's geographical linked data names territories by level and code
+# (http://id.insee.fr/geo/commune/35238); an EPCI is an "intercommunalite"
+_COG_URI = {
+    "commune": "http://id.insee.fr/geo/commune/{}",
+    "epci": "http://id.insee.fr/geo/intercommunalite/{}",
+    "departement": "http://id.insee.fr/geo/departement/{}",
+    "region": "http://id.insee.fr/geo/region/{}",
+}
 
 _COG = re.compile(r"^(\d{5}|2[AB]\d{3}|\d{2}|2[AB]|97\d)$")
 _ORGANIZATION = re.compile(r"^(commune|epci|departement|region)-([0-9a-z]+)$")
@@ -33,3 +44,28 @@ def code_of_organization(name: Optional[str]) -> Optional[str]:
     ``35238``, ``departement-2a`` → ``2A``), None for other organisations."""
     match = _ORGANIZATION.match(name or "")
     return normalise(match.group(2)) if match else None
+
+
+def levels_of_code(code: str) -> tuple[str, ...]:
+    """The levels a code can name, most likely first: a 2-digit code is a
+    département or a région (35 is Ille-et-Vilaine, 53 Bretagne)."""
+    code = normalise(code)
+    if not is_territory_code(code):
+        return ()
+    if len(code) == 9:
+        return ("epci",)
+    if len(code) == 5:
+        return ("commune",)
+    if len(code) == 3 or code in ("2A", "2B"):
+        return ("departement",)
+    return ("departement", "region")
+
+
+def organization_name(level: str, code: str) -> str:
+    """The name of a territory's organisation (``commune-35238``)."""
+    return f"{level}-{normalise(code).lower()}"
+
+
+def cog_uri(level: str, code: str) -> str:
+    """The URI of a territory in INSEE's geographical linked data."""
+    return _COG_URI[level].format(normalise(code))

@@ -16,6 +16,9 @@ from . import tree
 from .loader import EXTRAS
 
 TERRITORIES_FIELD = "vocab_territories"  # the owner and its ancestors (multi-valued)
+# the territory a dataset covers (single-valued): commune/epci/departement/region
+# and its INSEE code (SIREN for an EPCI), for harvesters' filters and facets
+LEVEL_FIELD, CODE_FIELD = "territory_level", "territory_code"
 TERRITORY_FIELDS = [k for k in EXTRAS]
 
 
@@ -135,6 +138,10 @@ class TerritoriesPlugin(Translation, DefaultOrganizationForm, p.SingletonPlugin)
             if pkg_dict.get("organization"):
                 names.append(pkg_dict["organization"])
             pkg_dict[TERRITORIES_FIELD] = names
+        covered = tree.covered_territory(pkg_dict.get(CODE_FIELD), owner)
+        if covered:
+            pkg_dict[LEVEL_FIELD] = covered["level"]
+            pkg_dict[CODE_FIELD] = covered["code"]
         return pkg_dict
 
     # IOrganizationController: an organisation given another parent (by a

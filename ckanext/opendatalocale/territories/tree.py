@@ -9,13 +9,15 @@ import sqlalchemy as sa
 
 import ckan.model as model
 
+from ckanext.opendatalocale.scdl import territory
 from ckanext.opendatalocale.search.documents import sort_key
 
 from .loader import EXTRAS
 
 __all__ = ["ancestors", "children", "datasets_below", "roots", "refresh_table", "TERRITORY_ROWS",
            "REFRESH_TABLE", "TERRITORY_TABLE_EXISTS", "direct_memberships_with_roles", "territory_fields",
-           "would_loop", "parent_of", "is_territory"]
+           "would_loop", "parent_of", "is_territory", "territories_named",
+           "covered_territory"]
 
 _ANCESTORS = sa.text("""
 WITH RECURSIVE up(id, depth) AS (
@@ -169,3 +171,54 @@ def refresh_table(group_id: str, whole: bool = False) -> None:
         "DELETE FROM opendatalocale_territory WHERE id = :id; "
         f"INSERT INTO opendatalocale_territory SELECT * FROM ({TERRITORY_ROWS}) t "
         "WHERE t.id = :id"), {"id": group_id})
+
+
+_NAMED = sa.text("""
+SELECT g.id, g.name, g.title,
+       max(e.value) FILTER (WHERE e.key = 'territory_level') AS level,
+       max(e.value) FILTER (WHERE e.key = 'territory_code') AS code,
+       max(e.value) FILTER (WHERE e.key = 'siren') AS siren
+FROM "group" g JOIN group_extra e ON e.group_id = g.id AND e.state = 'active'
+     AND e.key IN ('territory_level', 'territory_code', 'siren')
+WHERE (g.name = ANY(:names) OR g.id = ANY(:names)) AND g.is_organization
+  AND g.state = 'active'
+GROUP BY g.id
+""")
+
+
+def territories_named(names_or_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The territory organisations among these names or ids, by name and by
+    id: ``{id, name, title, level, code, siren}``."""
+    found: dict[str, dict[str, Any]] = {}
+    if not names_or_ids:
+        return found
+    for row in model.Session.execute(_NAMED, {"names": list(names_or_ids)}).mappings():
+        if row["level"]:
+            found[row["name"]] = found[row["id"]] = dict(row)
+    return found
+
+
+def covered_territory(code: Optional[str], owner_id: Optional[str]) -> Optional[dict[str, Any]]:
+    """The territory a dataset covers: its own ``territory_code`` (the
+    publishing territory when it has none), as the organisation of that
+    territory when the portal has it, else from the code alone.
+
+    A 2-digit code is the publisher's level when the publisher has that code,
+    else the département or région organisation the portal holds, else
+    unknown (None): the level cannot be told from the code."""
+    owner = territories_named([owner_id]).get(owner_id) if owner_id else None
+    if not code:
+        return owner
+    code = territory.normalise(code)
+    if owner and (owner["code"] or "").upper() == code:
+        return owner
+    levels = territory.levels_of_code(code)
+    names = [territory.organization_name(level, code) for level in levels]
+    known = territories_named(names)
+    for name in names:
+        if name in known:
+            return known[name]
+    if len(levels) == 1:
+        return {"id": None, "name": names[0], "title": None, "level": levels[0],
+                "code": code, "siren": code if levels[0] == "epci" else None}
+    return None

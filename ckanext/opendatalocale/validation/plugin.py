@@ -14,7 +14,7 @@ from . import model, runner  # noqa: F401 (model: the table on CKAN's metadata)
 CONFORMITY_FIELD = "scdl_conformity"
 
 
-def _conformity(resources: list[dict[str, Any]]) -> str | None:
+def conformity_of(resources: list[dict[str, Any]]) -> str | None:
     """One word for a dataset's SCDL files: conforme when every one of them
     validated, else invalide, en-cours or non-valide (never checked)."""
     statuses = [r.get("validation_status") for r in resources if runner.schema_of(r)]
@@ -75,7 +75,7 @@ class ValidationPlugin(Translation, p.SingletonPlugin):
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         import json
         resources = json.loads(pkg_dict.get("data_dict") or "{}").get("resources", [])
-        conformity = _conformity(resources)
+        conformity = conformity_of(resources)
         if conformity:
             pkg_dict[CONFORMITY_FIELD] = conformity
         return pkg_dict
