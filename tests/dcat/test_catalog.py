@@ -143,3 +143,16 @@ def test_private_datasets_stay_out(app, portal):
     helpers.call_action("package_patch", {"user": portal["sysadmin"]},
                         id=portal["cesson"]["id"], private=True)
     assert "subventions-cesson" not in titles(catalog(app))
+
+
+def test_one_dataset_in_dcat(app, portal):
+    from rdflib import Graph
+    body = app.get(f"/dataset/{portal['rennes']['name']}.ttl").body
+    graph = Graph().parse(data=body, format="turtle")
+    ref = dataset_ref(graph, portal["rennes"])
+    assert list(graph.objects(ref, DCT.conformsTo)) == [URIRef(SUBVENTIONS_URL)]
+
+
+def test_our_profile_is_the_default():
+    from ckan.plugins import toolkit as tk
+    assert tk.config.get("ckanext.dcat.rdf.profiles") == "opendatalocale"
