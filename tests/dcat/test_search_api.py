@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 import sqlalchemy as sa
 
 import ckan.model as model
