@@ -18,7 +18,7 @@ COG_VERSION := 6.0.0
 COG := .cog/node_modules/@etalab/decoupage-administratif/data
 DEPARTEMENT ?= 35
 
-.PHONY: serve test install install-test config database demo cog bench-territories bench-report bench-search bench-validation bench-parity i18n clean-venv
+.PHONY: serve test install install-test config database demo cog bench-territories bench-report bench-dcat bench-search bench-validation bench-parity i18n clean-venv
 
 ## serve: install, configure, migrate, load the demo and serve the portal in French
 serve: install config database demo
@@ -109,6 +109,14 @@ bench-search: install-test
 	$(BENCH_ENV) $(BIN)/ckan -c test.ini db upgrade
 	$(BENCH_ENV) $(BIN)/python bench/search/run.py $(BENCH_SIZES)
 
+## bench-dcat: the DCAT catalogue pages with 1 000 SCDL datasets (see README)
+bench-dcat: install-test cog
+	$(BIN)/python tools/ensure_database.py "$(BENCH_DCAT_DB_URL)"
+	$(BENCH_DCAT_ENV) $(BIN)/ckan -c test.ini db upgrade
+	$(BENCH_DCAT_ENV) $(BIN)/python bench/dcat/run.py $(COG)
+
+BENCH_DCAT_DB_URL ?= postgresql://postgres@127.0.0.1:5432/opendatalocale_bench_dcat
+BENCH_DCAT_ENV := CKAN_SQLALCHEMY_URL=$(BENCH_DCAT_DB_URL) CKAN_REDIS_URL=redis://127.0.0.1:6379/5
 BENCH_DB_URL ?= postgresql://postgres@127.0.0.1:5432/opendatalocale_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/3
 BENCH_SIZES ?= 10000 100000

@@ -33,6 +33,7 @@ print(json.dumps({
     "migration": (PACKAGE_DIR / "migration" / "opendatalocale_search" / "alembic.ini").is_file(),
     "declaration": (PACKAGE_DIR / "search" / "config_declaration.yaml").is_file(),
     "plugins": sorted(e.name for e in md.entry_points(group="ckan.plugins")),
+    "profiles": sorted(e.name for e in md.entry_points(group="ckan.rdf.profiles")),
 }))
 """
     result = subprocess.run([str(python), "-c", probe], check=True, cwd=tmp_path,
@@ -47,3 +48,5 @@ print(json.dumps({
     assert found["schemas"] == shipped, "schemas/ is not installed whole"
     assert found["migration"] and found["declaration"]
     assert "opendatalocale_search" in found["plugins"]
+    assert "opendatalocale_dcat" in found["plugins"]
+    assert found["profiles"] == ["opendatalocale"], "the RDF profile is not registered"

@@ -156,3 +156,30 @@ def test_one_dataset_in_dcat(app, portal):
 def test_our_profile_is_the_default():
     from ckan.plugins import toolkit as tk
     assert tk.config.get("ckanext.dcat.rdf.profiles") == "opendatalocale"
+
+
+@pytest.mark.parametrize("profiles", ["euro_dcat_ap_3", "inconnu"])
+def test_a_profile_that_cannot_serve_is_a_400(app, portal, profiles):
+    """ckanext-dcat's stock profiles want a scheming schema for the plain
+    dataset type (a 500 from ckanext-dcat's own view); an unknown one too."""
+    response = app.get("/catalog.ttl", query_string={"profiles": profiles}, status=400)
+    assert "profil" in response.body.lower()
+
+
+def test_one_page_looks_its_territories_up_in_one_query(app, portal):
+    """ckanext-dcat builds a profile per dataset: the territories of the whole
+    page are read at once, not two queries per dataset."""
+    import sqlalchemy as sa
+
+    import ckan.model as model
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        if "territory_level" in statement:
+            statements.append(statement)
+    sa.event.listen(model.meta.engine, "before_cursor_execute", count)
+    try:
+        catalog(app)
+    finally:
+        sa.event.remove(model.meta.engine, "before_cursor_execute", count)
+    assert len(statements) == 1

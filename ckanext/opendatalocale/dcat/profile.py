@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import copy
 import json
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import ckan.plugins.toolkit as tk
 from ckanext.dcat.profiles import DCAT, DCT, RDF
 from ckanext.dcat.profiles.euro_dcat_ap_3 import EuropeanDCATAP3Profile
+from ckanext.dcat.utils import catalog_uri
 from rdflib import BNode, Literal, Namespace, URIRef
 
 from ckanext.opendatalocale.scdl import territory
@@ -29,7 +30,7 @@ from ckanext.opendatalocale.scdl.catalogue import catalogue
 from ckanext.opendatalocale.territories import tree
 from ckanext.opendatalocale.validation.plugin import conformity_of
 
-__all__ = ["SCDLProfile", "FREQUENCIES", "PUBLISHER_TYPE", "DQV", "OA"]
+__all__ = ["SCDLProfile", "prefetch", "FREQUENCIES", "PUBLISHER_TYPE", "DQV", "OA"]
 
 DQV = Namespace("http://www.w3.org/ns/dqv#")
 OA = Namespace("http://www.w3.org/ns/oa#")
@@ -59,6 +60,34 @@ def _type_registered(dataset_type: str) -> bool:
     except (KeyError, tk.ObjectNotFound):
         return False
     return True
+
+
+_MEMO = "_opendatalocale_territories"
+
+
+def _memo(graph) -> Callable[[list[str]], dict[str, dict[str, Any]]]:
+    """``tree.territories_named`` remembered for one serialisation (ckanext-dcat
+    builds a profile per dataset, all on the same graph)."""
+    memo: dict[str, Optional[dict[str, Any]]] = graph.__dict__.setdefault(_MEMO, {})
+
+    def named(names: list[str]) -> dict[str, dict[str, Any]]:
+        missing = [n for n in names if n not in memo]
+        if missing:
+            found = tree.territories_named(missing)
+            memo.update({n: found.get(n) for n in missing})
+        return {n: memo[n] for n in names if memo[n]}
+    return named
+
+
+def prefetch(graph, datasets: list[dict[str, Any]]) -> None:
+    """Look up, in one query, the territories a page of datasets names."""
+    names = set()
+    for dataset in datasets:
+        if dataset.get("owner_org"):
+            names.add(dataset["owner_org"])
+        if dataset.get("territory_code"):
+            names.update(tree.candidate_names(str(dataset["territory_code"])))
+    _memo(graph)(sorted(names))
 
 
 class SCDLProfile(EuropeanDCATAP3Profile):
@@ -107,18 +136,18 @@ class SCDLProfile(EuropeanDCATAP3Profile):
         if frequency:
             described["frequency"] = EU_FREQUENCY + frequency
 
+        named = _memo(self.g)
         covered = tree.covered_territory(described.get("territory_code"),
-                                         described.get("owner_org"))
+                                         described.get("owner_org"), named)
         if covered:
             described["spatial_uri"] = territory.cog_uri(covered["level"], covered["code"])
             if covered.get("title"):
                 described["spatial_text"] = covered["title"]
             described["_scdl_territory"] = covered
         owner = described.get("owner_org")
-        publisher = tree.territories_named([owner]).get(owner) if owner else None
+        publisher = named([owner]).get(owner) if owner else None
         if publisher:
-            described["publisher_uri"] = tk.url_for(
-                "organization.read", id=publisher["name"], _external=True)
+            described["publisher_uri"] = f"{catalog_uri()}/organization/{publisher['name']}"
             described["publisher_name"] = publisher["title"]
             described["publisher_type"] = PUBLISHER_TYPE
             if publisher.get("siren"):

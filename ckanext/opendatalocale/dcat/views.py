@@ -20,6 +20,8 @@ from ckanext.dcat.processors import RDFSerializer
 from dateutil.parser import parse as parse_date
 from flask import Response, make_response
 
+from .profile import prefetch
+
 __all__ = ["read_catalog", "CATALOG_ENDPOINT"]
 
 CATALOG_ENDPOINT = "dcat.read_catalog"
@@ -103,11 +105,18 @@ def read_catalog(_format: Optional[str] = None, package_type: Optional[str] = No
     profiles = args.get("profiles")
     try:
         serializer = RDFSerializer(profiles=profiles.split(",") if profiles else None)
+        prefetch(serializer.g, result["results"])
+        body = serializer.serialize_catalog({}, result["results"], _format=_format,
+                                            pagination_info=_pagination(args, page, per_page,
+                                                                        result))
     except RDFProfileException as error:
         return _bad_request(tk._("Unknown RDF profile: %(error)s") % {"error": error})
-    body = serializer.serialize_catalog({}, result["results"], _format=_format,
-                                        pagination_info=_pagination(args, page, per_page,
-                                                                    result))
+    except tk.ObjectNotFound:
+        # ckanext-dcat's stock profiles want a scheming schema for the plain
+        # "dataset" type, which this portal does not have
+        return _bad_request(tk._("The RDF profiles %(profiles)s cannot describe this "
+                                 "portal's datasets: leave out profiles to get the "
+                                 "default one.") % {"profiles": profiles})
     response = make_response(body)
     response.headers["Content-type"] = utils.CONTENT_TYPES[_format]
     return response
