@@ -20,9 +20,9 @@ import json
 from typing import Any, Callable, Optional
 
 import ckan.plugins.toolkit as tk
-from ckanext.dcat.profiles import DCAT, DCT, RDF
+from ckanext.dcat.profiles import DCAT, DCT, RDF, CleanedURIRef
 from ckanext.dcat.profiles.euro_dcat_ap_3 import EuropeanDCATAP3Profile
-from ckanext.dcat.utils import catalog_uri
+from ckanext.dcat.utils import catalog_uri, resource_uri
 from rdflib import BNode, Literal, Namespace, URIRef
 
 from ckanext.opendatalocale.scdl import territory
@@ -188,11 +188,9 @@ class SCDLProfile(EuropeanDCATAP3Profile):
         for resource in described.get("resources", []):
             status = resource.get("validation_status")
             if status and resource.get("_scdl_standard"):
-                distribution = next(
-                    (d for d in self.g.objects(dataset_ref, DCAT.distribution)
-                     if str(d).endswith("/resource/" + resource["id"])), None)
-                if distribution is not None:
-                    self._annotate(distribution, status, resource.get("validation_timestamp"))
+                # the distribution's URI, as the DCAT-AP profile named it
+                distribution = CleanedURIRef(resource_uri(resource))
+                self._annotate(distribution, status, resource.get("validation_timestamp"))
 
     def _annotate(self, target, value: str, when: Optional[str]) -> None:
         annotation = BNode()
