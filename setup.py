@@ -52,6 +52,8 @@ setup(
             "ckanext.opendatalocale.report.plugin:ReportPlugin",
             "opendatalocale_dcat = "
             "ckanext.opendatalocale.dcat.plugin:DcatPlugin",
+            "opendatalocale_security = "
+            "ckanext.opendatalocale.security.plugin:SecurityPlugin",
         ],
         # ckanext-dcat's RDF profiles (ckanext.dcat.rdf.profiles)
         "ckan.rdf.profiles": [
