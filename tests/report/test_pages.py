@@ -55,6 +55,10 @@ def test_bad_parameters_are_clear_errors_not_500(app, scene):
 def test_csv_export_is_safe_for_spreadsheets(app, scene):
     helpers.call_action("organization_patch", {"user": scene["sysadmin"]},
                         id="commune-35051", title='=HYPERLINK("http://evil.example")')
+    helpers.call_action("organization_patch", {"user": scene["sysadmin"]},
+                        id="commune-35047", title=" =2+2")
+    helpers.call_action("organization_patch", {"user": scene["sysadmin"]},
+                        id="commune-35281", title="\t=3+3")
     response = app.get(f"/observatoire/{EPCI}.csv", query_string={"type": "subventions"})
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("text/csv")
@@ -62,6 +66,9 @@ def test_csv_export_is_safe_for_spreadsheets(app, scene):
     assert len(rows) == 43
     cesson = next(r for r in rows if r["territoire"] == "commune-35051")
     assert cesson["nom"].startswith("'=") and cesson["statut"] == "invalide"
+    by_name = {r["territoire"]: r["nom"] for r in rows}
+    assert by_name["commune-35047"] == "' =2+2"
+    assert by_name["commune-35281"] == "'\t=3+3"
     assert cesson["jeu_de_donnees"] == "subventions-cesson"
 
 

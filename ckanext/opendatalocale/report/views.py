@@ -10,6 +10,8 @@ from flask import Blueprint, Response, stream_with_context
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.opendatalocale.scdl.spreadsheet import spreadsheet_safe
+
 from . import status as st
 from .logic.action import head_dict, keep_row, parse, report, row_dict, territory_dict
 
@@ -84,13 +86,6 @@ def _json(result, rows) -> Iterator[str]:
     yield "\n]}\n"
 
 
-def _safe(value: Any) -> Any:
-    """A cell a spreadsheet will not run as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _csv(result, rows) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
@@ -110,7 +105,7 @@ def _csv(result, rows) -> Iterator[str]:
         t = territory_dict(row.territory)
         for kind, counts in row.counts.items():
             cell = (row.cells or {}).get(kind)
-            writer.writerow([_safe(v) for v in (
+            writer.writerow([spreadsheet_safe(v) for v in (
                 t["name"], t["title"], t["level"], t["code"], t["population"],
                 "oui" if t["obligation"] else "non", kind, counts.communes, counts.publishing,
                 counts.conformant, *(counts.by_status[s] for s in st.STATUSES),
