@@ -1,14 +1,67 @@
 from __future__ import annotations
 
+from typing import Any, Optional, Union
+
+import flask_login
+from flask import Response
+
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
 from ckanext.opendatalocale.translation import Translation
 
+from . import sessions, throttle
+
 
 @tk.blanket.actions
+@tk.blanket.blueprints
+@tk.blanket.config_declarations
 class SecurityPlugin(Translation, p.SingletonPlugin):
     """What no request may do to the portal: run a script from an upload,
     outlast its budget, or reuse a closed session."""
 
     p.implements(p.ITranslation)
+    p.implements(p.IConfigurer)
+    p.implements(p.IConfigurable)
+    p.implements(p.ISignal)
+    p.implements(p.IAuthenticator, inherit=True)
+
+    # IConfigurer: Flask reads these when CKAN builds the app, after this
+    def update_config(self, config: Any) -> None:
+        for option in ("SESSION_COOKIE_SAMESITE", "REMEMBER_COOKIE_SAMESITE"):
+            if config.get(option) != "Strict":
+                config[option] = "Lax"
+        if str(config.get("ckan.site_url", "")).startswith("https://"):
+            config["SESSION_COOKIE_SECURE"] = True
+            config["REMEMBER_COOKIE_SECURE"] = True
+
+    # IConfigurable
+    def configure(self, config: Any) -> None:
+        throttle.check_options()
+
+    # ISignal
+    def get_signal_subscriptions(self) -> dict[Any, list[Any]]:
+        return {
+            tk.signals.failed_login: [throttle.record_failure],
+            flask_login.user_logged_in: [sessions.open_login, _forget_failures],
+            flask_login.user_logged_out: [sessions.close_login],
+        }
+
+    # IAuthenticator: runs before Flask-Login loads the user of the request
+    def identify(self) -> None:
+        sessions.check_login()
+
+    def login(self) -> Optional[Union[Response, tuple[str, int, dict[str, str]]]]:
+        if tk.request.method != "POST":
+            return None
+        wait = throttle.seconds_blocked(tk.request.form.get("login", ""))
+        if wait is None:
+            return None
+        tk.h.flash_error(tk._(
+            "Too many failed logins: logging in to this account is temporarily "
+            "blocked. Try again in %(minutes)s min.") % {"minutes": -(-wait // 60)})
+        return tk.render("user/login.html", {}), 429, {"Retry-After": str(wait)}
+
+
+def _forget_failures(sender: Any, user: Any, **kwargs: Any) -> None:
+    throttle.forget_failures(user)
