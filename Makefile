@@ -11,21 +11,34 @@ REDIS_URL ?= redis://127.0.0.1:6379/0
 TEST_DB_URL ?= postgresql://postgres@127.0.0.1:5432/opendatalocale_test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 SITE_URL ?= http://$(HOST):$(PORT)
-CKAN := $(BIN)/ckan -c ckan.ini
+# where make serve keeps its state (the bench points them elsewhere)
+CONFIG ?= ckan.ini
+STORAGE ?= $(CURDIR)/storage
+CREDENTIALS ?= $(CURDIR)/demo-credentials.txt
+CKAN := $(BIN)/ckan -c $(CONFIG)
 TEST_ENV := CKAN_SQLALCHEMY_URL=$(TEST_DB_URL) CKAN_REDIS_URL=$(TEST_REDIS_URL)
 # the Code officiel géographique (npm) and the département the demo loads
 COG_VERSION := 6.0.0
 COG := .cog/node_modules/@etalab/decoupage-administratif/data
 DEPARTEMENT ?= 35
 
-.PHONY: serve test install install-test config database demo cog bench-territories bench-report bench-dcat bench-search bench-validation bench-parity i18n clean-venv
+.PHONY: serve serve-prod bench-load test install install-test config database demo cog bench-territories bench-report bench-dcat bench-search bench-validation bench-parity i18n clean-venv
 
-## serve: install, configure, migrate, load the demo and serve the portal in French
+## serve: install, configure, migrate, load the demo and serve it in French (demo server)
 serve: install config database demo
-	@echo "Portail en français sur $(SITE_URL) (identifiants : demo-credentials.txt)"
-	@# the jobs worker checks large files in the background; it stops with the server
+	@echo "Serveur de DÉMONSTRATION (ckan run) sur $(SITE_URL) : pas pour la production (make serve-prod)."
+	@echo "Identifiants de démonstration dans $(CREDENTIALS) (lisibles par vous seul)."
+	@# the jobs worker checks large files in the background; it stops with the server.
+	@# Threaded, so that one idle connection does not block the others; no Werkzeug
+	@# debugger (its /console runs Python) and no reloader (it restarts on any edit).
 	$(CKAN) jobs worker & WORKER=$$!; trap 'kill $$WORKER' EXIT INT TERM; \
-		$(CKAN) run -H $(HOST) -p $(PORT)
+		$(CKAN) run -H $(HOST) -p $(PORT) --threaded --disable-debugger --disable-reloader
+
+## serve-prod: install, configure, migrate, then serve under gunicorn with the jobs worker
+serve-prod: install config database
+	@echo "Portail servi par gunicorn (deploy/gunicorn.conf.py) sur $(SITE_URL)"
+	$(CKAN) jobs worker & WORKER=$$!; trap 'kill $$WORKER' EXIT INT TERM; \
+		CKAN_INI=$(CONFIG) $(BIN)/gunicorn -c deploy/gunicorn.conf.py --bind $(HOST):$(PORT)
 
 ## test: the same set-up on a test database, then the whole suite
 test: install-test
@@ -50,8 +63,10 @@ $(VENV)/.installed-test: $(VENV)/.installed dev-requirements.txt
 
 ## config: ckan.ini generated once (its secrets kept), our settings applied every time
 config: install
-	test -f ckan.ini || $(BIN)/ckan generate config ckan.ini
-	$(BIN)/ckan config-tool ckan.ini \
+	test -f $(CONFIG) || $(BIN)/ckan generate config $(CONFIG)
+	@# never a debugger in a served portal, even in a ckan.ini an older version wrote
+	$(BIN)/ckan config-tool $(CONFIG) -s DEFAULT "debug = false"
+	$(BIN)/ckan config-tool $(CONFIG) \
 		"sqlalchemy.url = $(DB_URL)" \
 		"ckan.redis.url = $(REDIS_URL)" \
 		"ckan.site_url = $(SITE_URL)" \
@@ -63,16 +78,16 @@ config: install
 		"ckan.locale_default = fr" \
 		"ckan.locales_offered = fr en" \
 		"ckan.display_timezone = Europe/Paris" \
-		"ckan.storage_path = $(CURDIR)/storage" \
+		"ckan.storage_path = $(STORAGE)" \
 		"ckan.csrf_protection.ignore_extensions = false" \
 		"ckan.auth.create_user_via_web = false" \
 		"ckan.auth.user_create_organizations = false" \
 		"ckan.auth.user_delete_organizations = false" \
 		"ckan.auth.roles_that_cascade_to_sub_groups = admin editor" \
 		"ckan.max_resource_size = 500"
-	$(BIN)/ckan config-tool ckan.ini -s logger_ckan "level = INFO"
-	$(BIN)/ckan config-tool ckan.ini -s logger_ckanext "level = INFO"
-	mkdir -p storage
+	$(BIN)/ckan config-tool $(CONFIG) -s logger_ckan "level = INFO"
+	$(BIN)/ckan config-tool $(CONFIG) -s logger_ckanext "level = INFO"
+	mkdir -p $(STORAGE)
 
 database: config
 	$(BIN)/python tools/ensure_database.py "$(DB_URL)"
@@ -80,7 +95,7 @@ database: config
 
 demo: database cog
 	$(CKAN) opendatalocale territories load --source $(COG) --departement $(DEPARTEMENT)
-	$(BIN)/python demo/load.py ckan.ini $(SITE_URL)
+	$(BIN)/python demo/load.py $(CONFIG) $(SITE_URL) $(CREDENTIALS)
 
 ## cog: the Code officiel géographique, from npm (@etalab/decoupage-administratif)
 cog: $(COG)/communes.json

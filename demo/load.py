@@ -2,16 +2,18 @@
 département admin, organisations (the territories come from
 ``ckan opendatalocale territories load``, run before) and datasets.
 
-Usage: python demo/load.py CONFIG [SITE_URL]
+Usage: python demo/load.py CONFIG [SITE_URL [CREDENTIALS]]
 
-Idempotent: what exists is kept (the sysadmin's password and API token are
-read back from ``demo-credentials.txt``), what is missing is created. Prints
-the credentials and writes them to ``demo-credentials.txt`` at the repository
-root.
+Idempotent: what exists is kept (the passwords and the sysadmin's API token
+are read back from the credentials file, ``demo-credentials.txt`` at the
+repository root by default), what is missing is created. The credentials are
+written to that file, readable by its owner only, and never printed: logs
+and terminals are often shared.
 """
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import sys
 from pathlib import Path
@@ -32,10 +34,10 @@ TERRITORY_ADMINS = {"epci": ("agent-metropole", "epci-243500139",
                                     "Chargé open data du département (démo)")}
 
 
-def read_credentials() -> dict[str, str]:
+def read_credentials(path: Path) -> dict[str, str]:
     values: dict[str, str] = {}
-    if CREDENTIALS.exists():
-        for line in CREDENTIALS.read_text(encoding="utf-8").splitlines():
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
             if "=" in line and not line.startswith("#"):
                 key, value = line.split("=", 1)
                 values[key.strip()] = value.strip()
@@ -62,11 +64,11 @@ def valid_token(model, token: str) -> bool:
     return bool(data) and model.ApiToken.get(data.get("jti")) is not None
 
 
-def load(site_url: str) -> dict[str, str]:
+def load(site_url: str, credentials: Path) -> dict[str, str]:
     import ckan.model as model
     from ckan.logic import get_action
 
-    creds = read_credentials()
+    creds = read_credentials(credentials)
     admin_password = creds.get("admin_password") or secrets.token_urlsafe(12)
     editor_password = creds.get("editor_password") or secrets.token_urlsafe(12)
     ensure_user(model, SYSADMIN, admin_password, True, "Administrateur du portail")
@@ -183,32 +185,33 @@ def _validate_unchecked(context: dict, package) -> None:
                 "resource_id": resource.id, "async": False})
 
 
-def write_credentials(values: dict[str, str]) -> None:
+def write_credentials(path: Path, values: dict[str, str]) -> None:
     lines = [
         "# Portail de démonstration ckanext-opendatalocale (make serve).",
         "# Identifiants de démonstration : ne pas utiliser en production.",
     ] + [f"{k} = {v}" for k, v in values.items() if k != "datasets_created"]
-    CREDENTIALS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # also a file an older loader left world-readable
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write("\n".join(lines) + "\n")
 
 
-def main(config_path: str, site_url: str = "http://127.0.0.1:5000") -> None:
+def main(config_path: str, site_url: str = "http://127.0.0.1:5000",
+         credentials: str = str(CREDENTIALS)) -> None:
     from ckan.cli import load_config
     from ckan.config.middleware import make_app
 
     app = make_app(load_config(config_path))
     flask_app = getattr(app, "_wsgi_app", app)
     with flask_app.test_request_context():
-        values = load(site_url)
-    write_credentials(values)
+        values = load(site_url, Path(credentials))
+    write_credentials(Path(credentials), values)
     print(f"""
 Portail de démonstration prêt : {values['site_url']}
-  Administrateur : {values['admin_user']} / {values['admin_password']}
-  Jeton d'API de l'administrateur : {values['admin_api_token']}
-  Éditrice de {values['editor_organization']} : {values['editor_user']} / {values['editor_password']}
-  Administratrice de {values['epci_admin_organization']} (publie pour ses communes) : {values['epci_admin_user']} / {values['epci_admin_password']}
-  Administrateur de {values['departement_admin_organization']} (publie pour ses communes) : {values['departement_admin_user']} / {values['departement_admin_password']}
   Jeux de données créés à ce lancement : {values['datasets_created']}
-  (identifiants enregistrés dans {CREDENTIALS.name})
+  Identifiants des comptes de démonstration (administrateur, éditrice de
+  {values['editor_organization']}, administrateurs de {values['epci_admin_organization']} et de
+  {values['departement_admin_organization']}) et jeton d'API : {credentials}
 """)
 
 
