@@ -35,15 +35,20 @@ def neutral_factory_text(monkeypatch):
 
 
 @pytest.fixture
-def live_server(app):
-    """The test app served over HTTP on 127.0.0.1, for browser journeys."""
+def live_server(app, monkeypatch):
+    """The test app served over HTTP on 127.0.0.1, for browser journeys. The
+    portal's ``ckan.site_url`` is the server's own: CKAN's scripts load their
+    translations from it and redirects go there, as on a real portal."""
     import threading
     from werkzeug.serving import make_server
+    from ckan.common import config
 
     server = make_server("127.0.0.1", 0, app.app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    url = f"http://127.0.0.1:{server.server_port}"
+    monkeypatch.setitem(config, "ckan.site_url", url)
+    yield url
     server.shutdown()
 
 

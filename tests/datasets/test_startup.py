@@ -35,3 +35,30 @@ def test_a_wrong_plugin_order_is_refused_with_the_reason(tmp_path):
     ini.write_text(text.replace("%(here)s", str(ROOT)))
     out = blueprints(ini)
     assert "list scheming_datasets before it" in out
+
+
+UPLOADS_OFF = "Uploads are off for communes"
+
+
+def test_uploads_on_in_the_test_portal_start_without_warning():
+    assert UPLOADS_OFF not in blueprints(ROOT / "test.ini")
+
+
+def test_a_portal_without_uploads_says_so_at_start(tmp_path):
+    text = (ROOT / "test.ini").read_text().replace(
+        "ckan.uploads_enabled = true", "ckan.uploads_enabled =")
+    ini = tmp_path / "no-uploads.ini"
+    ini.write_text(text.replace("%(here)s", str(ROOT)))
+    out = blueprints(ini)
+    assert UPLOADS_OFF in out and "ckan.uploads_enabled = true" in out
+
+
+def test_an_unwritable_storage_path_is_reported_at_start(tmp_path):
+    storage = tmp_path / "storage"
+    storage.write_text("a file, not a folder")
+    text = (ROOT / "test.ini").read_text().replace(
+        "ckan.storage_path = %(here)s/test-storage", f"ckan.storage_path = {storage}")
+    ini = tmp_path / "bad-storage.ini"
+    ini.write_text(text.replace("%(here)s", str(ROOT)))
+    out = blueprints(ini)
+    assert UPLOADS_OFF in out and "is not a writable folder" in out

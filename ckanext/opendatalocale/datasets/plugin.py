@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import os
 from collections import OrderedDict
 from typing import Any
 
@@ -18,6 +20,29 @@ PLUGIN = "opendatalocale_datasets"
 SCHEMING = "scheming_datasets"
 SCHEMING_DEFAULT_PRESETS = "ckanext.scheming:presets.json"
 VERSION_FIELD = "vocab_scdl_schema_version"  # multi-valued: a vocab_* field in Solr
+log = logging.getLogger(__name__)
+
+
+def upload_problem(config) -> str | None:
+    """Why the resource form would offer no upload button, if it would not.
+    CKAN shows it only when ``ckan.uploads_enabled`` is true (an empty value,
+    as ``ckan generate config`` writes it, is false) or an uploader plugin
+    stores files elsewhere, and writes files under ``ckan.storage_path``."""
+    if any(True for _ in p.PluginImplementations(p.IUploader)):
+        return None
+    if config.get("ckan.uploads_enabled") is not True:
+        return ("ckan.uploads_enabled is not true: the resource form offers no upload "
+                "button and communes can only link files. Set ckan.uploads_enabled = true "
+                "and ckan.storage_path")
+    path = config.get("ckan.storage_path")
+    if not path:
+        return "ckan.storage_path is not set: uploaded files cannot be stored"
+    existing = path
+    while not os.path.exists(existing):  # CKAN creates the missing folders
+        existing = os.path.dirname(existing)
+    if not os.path.isdir(existing) or not os.access(existing, os.W_OK):
+        return f"ckan.storage_path {path} is not a writable folder: uploads will fail"
+    return None
 
 
 def _scheming_urls() -> tuple[list[str], str]:
@@ -45,6 +70,7 @@ class DatasetsPlugin(Translation, p.SingletonPlugin):
     with its pages, API, facets and licences."""
 
     p.implements(p.IConfigurer)
+    p.implements(p.IConfigurable)
     p.implements(p.ITranslation)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IPackageController, inherit=True)
@@ -66,6 +92,12 @@ class DatasetsPlugin(Translation, p.SingletonPlugin):
         if not config.get("licenses_group_url"):
             config["licenses_group_url"] = (resource_dir("schemas") / "licenses.json").as_uri()
         tk.add_template_directory(config, SHARED_TEMPLATES)
+
+    # IConfigurable
+    def configure(self, config):
+        problem = upload_problem(config)
+        if problem:
+            log.warning("Uploads are off for communes: %s.", problem)
 
     # IFacets
     def dataset_facets(self, facets_dict: OrderedDict, package_type: str) -> OrderedDict:
