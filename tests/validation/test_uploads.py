@@ -73,7 +73,7 @@ class TestNothingLost:
             self, app, add_file, monkeypatch):
         def crash(*args, **kwargs):
             raise MemoryError("simulated")
-        monkeypatch.setattr(runner, "validate_file", crash)
+        monkeypatch.setattr(runner, "validate_isolated", crash)
         resource = add_file(VALID)
         validation = status(resource["id"])
         assert validation["status"] == "error"

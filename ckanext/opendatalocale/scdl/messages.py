@@ -98,9 +98,26 @@ def file_message(error_type: str, note: str = "") -> str:
                 "ou découpez-le.")
     if error_type == "download":
         return f"Le fichier lié n'a pas pu être téléchargé ({note})."
+    if error_type == "internal-address":
+        return (f"Le fichier lié n'a pas été téléchargé : adresse interne refusée ({note}). "
+                "Le portail ne télécharge que des adresses publiques d'Internet : donnez le "
+                "lien public du fichier, ou déposez le fichier lui-même.")
     if error_type == "crash":
         return (f"La vérification n'a pas pu aboutir ({note}). Le fichier est conservé ; "
-                "il sera vérifié de nouveau à sa prochaine mise à jour.")
+                "relancez la vérification, ou elle sera refaite à sa prochaine mise à jour.")
+    if error_type == "timeout":
+        return (f"La vérification a été arrêtée : elle a dépassé le temps maximal de {note} "
+                "secondes. Le fichier est conservé ; s'il est très gros, découpez-le ou "
+                "enregistrez-le en CSV, puis relancez la vérification.")
+    if error_type == "memory":
+        return (f"La vérification a été arrêtée : elle demandait plus de mémoire que les "
+                f"{note} accordés par le portail. Le fichier est conservé ; vérifiez qu'il "
+                "s'agit bien d'un tableau SCDL (un classeur plein de cases vides ou de mises "
+                "en forme en demande beaucoup), puis relancez la vérification.")
+    if error_type == "queue":
+        return ("La vérification n'a pas pu être lancée : le service de vérification en "
+                f"arrière-plan est indisponible ({note}). Le fichier est conservé ; relancez "
+                "la vérification un peu plus tard.")
     if error_type == "html":
         return ("Le fichier est une page web (HTML), pas un tableau : le lien mène sans "
                 "doute à une page d'erreur ou de téléchargement. Déposez le fichier CSV "

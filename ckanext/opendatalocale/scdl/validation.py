@@ -6,7 +6,8 @@ each row (``checks``). Columns are matched by name, as Validata does: a
 missing required column is an error, a missing optional or an extra column a
 warning. Every error is counted; at most ``listed`` per column are kept with
 their row and value, so that a million wrong cells still give a readable
-report.
+report; warnings are capped the same way. A file over one of the ``limits``
+(columns, header, workbook size and cells) is reported before it is parsed.
 """
 from __future__ import annotations
 
@@ -19,11 +20,15 @@ import frictionless
 from frictionless import Detector, Resource, Schema
 
 from . import checks as custom
+from .limits import Limits, over_limit
 from .messages import error_message, file_message
 
-__all__ = ["Error", "Report", "validate_file", "LISTED_PER_COLUMN"]
+__all__ = ["Error", "Report", "validate_file", "LISTED_PER_COLUMN", "LISTED_WARNINGS"]
 
 LISTED_PER_COLUMN = 100
+LISTED_WARNINGS = 100
+# extra columns named one by one in the report; beyond, in one warning
+NAMED_EXTRA_COLUMNS = 10
 # errors that make the file unreadable: no row could be checked
 FILE_ERRORS = {"source-error", "scheme-error", "format-error", "encoding-error",
                "schema-error", "resource-error", "general-error", "package-error"}
@@ -46,7 +51,8 @@ class Report:
     error_count: int = 0
     errors: list[Error] = dc_field(default_factory=list)   # listed ones
     counts: dict[str, int] = dc_field(default_factory=dict)  # per column ("" = file)
-    warnings: list[str] = dc_field(default_factory=list)
+    warnings: list[str] = dc_field(default_factory=list)   # listed ones
+    warning_count: int = 0
     unusable: bool = False   # the file could not be read at all
 
     def summary(self) -> str:
@@ -87,13 +93,30 @@ class _Collector:
         if report.counts[column] <= self.listed:
             report.errors.append(error)
 
+    def warn(self, message: str, first: bool = False) -> None:
+        report = self.report
+        report.warning_count += 1
+        if first:
+            report.warnings.insert(0, message)
+            del report.warnings[LISTED_WARNINGS:]
+        elif len(report.warnings) < LISTED_WARNINGS:
+            report.warnings.append(message)
+
+    def done(self) -> Report:
+        hidden = self.report.warning_count - len(self.report.warnings)
+        if hidden > 0:
+            self.report.warnings.append(
+                f"… et {hidden} autre" + ("s" if hidden > 1 else "") + " avertissement"
+                + ("s" if hidden > 1 else "") + ".")
+        return self.report
+
 
 def _raw(cell: Any) -> Optional[str]:
     return None if cell is None else str(cell)
 
 
 def validate_file(path: str | os.PathLike, table_schema: dict[str, Any],
-                  listed: int = LISTED_PER_COLUMN) -> Report:
+                  listed: int = LISTED_PER_COLUMN, limits: Limits = Limits()) -> Report:
     """Validate the file at ``path`` (CSV or XLSX) against ``table_schema``."""
     collect = _Collector(listed)
     descriptor = {k: v for k, v in table_schema.items() if k != "custom_checks"}
@@ -112,6 +135,11 @@ def validate_file(path: str | os.PathLike, table_schema: dict[str, Any],
         collect.add(Error(None, None, "format-error", file_message("html")))
         return collect.report
     fmt = _format(path, start)
+    limit = over_limit(path, fmt, limits)
+    if limit:
+        collect.report.unusable = True
+        collect.add(Error(None, None, "limit-error", limit))
+        return collect.report
     try:
         _check(path, fmt, None, descriptor, fields, row_checks, collect)
     except _EncodingRetry:
@@ -120,14 +148,14 @@ def validate_file(path: str | os.PathLike, table_schema: dict[str, Any],
         collect = _Collector(listed)
         try:
             _check(path, fmt, "cp1252", descriptor, fields, row_checks, collect)
-            collect.report.warnings.insert(0, (
+            collect.warn(
                 "Le fichier est encodé en Windows-1252 et non en UTF-8 : il a été lu, "
                 "mais enregistrez-le de préférence en UTF-8 (« CSV UTF-8 » dans votre "
-                "tableur)."))
+                "tableur).", first=True)
         except _EncodingRetry:
             collect.report.unusable = True
             collect.add(Error(None, None, "encoding-error", file_message("encoding-error")))
-    return collect.report
+    return collect.done()
 
 
 class _EncodingRetry(Exception):
@@ -167,7 +195,7 @@ def _check(path: Path, fmt: str, encoding: Optional[str], descriptor: dict, fiel
         with resource:
             header = list(resource.header.labels)
             if not set(header) & set(fields):
-                collect.report.warnings.append(
+                collect.warn(
                     "Aucune colonne du fichier ne porte un nom attendu : vérifiez que la "
                     "première ligne contient les noms des colonnes et que le fichier est "
                     "bien celui de ce type de données.")
@@ -211,17 +239,21 @@ def _header_errors(resource, header: list[str], fields: dict, collect: _Collecto
             collect.add(Error(None, name, "missing-label",
                               error_message("missing-label", name, None, schema_field)))
         else:
-            collect.report.warnings.append(
-                f"Colonne facultative absente : {name} (vous pouvez l'ajouter).")
-    for label in header:
-        if label not in fields:
-            collect.report.warnings.append(
+            collect.warn(f"Colonne facultative absente : {name} (vous pouvez l'ajouter).")
+    extra = [label for label in header if label and label not in fields]
+    if len(extra) <= NAMED_EXTRA_COLUMNS:
+        for label in extra:
+            collect.warn(
                 f"Colonne en trop : {label} ne fait pas partie du schéma ; elle est ignorée.")
+    else:
+        named = ", ".join(str(label) for label in extra[:NAMED_EXTRA_COLUMNS])
+        collect.warn(f"{len(extra)} colonnes en trop ne font pas partie du schéma et sont "
+                     f"ignorées : {named} et {len(extra) - NAMED_EXTRA_COLUMNS} autres.")
     for error in resource.header.errors:
         if error.type in ("missing-label", "extra-label", "incorrect-label"):
             continue  # matched by name above
         if error.type == "blank-label":
-            collect.report.warnings.append(
+            collect.warn(
                 "Une colonne sans nom a été ignorée (souvent un séparateur en fin de "
                 "ligne laissé par le tableur).")
             continue

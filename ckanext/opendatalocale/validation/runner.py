@@ -2,11 +2,15 @@
 
 The schema is the resource's canonical ``schema`` URL, resolved offline to
 our local Table Schema (never fetched). The file is the upload in CKAN's
-storage, or the linked URL downloaded with a timeout and a size limit. A
-file already validated against the same schema (same content hash) is not
-validated again. The result goes to our own table and the dataset is
-re-indexed: no ``resource_patch``, so no activity and no new
-``metadata_modified``.
+storage, or the linked URL downloaded from a public address with a timeout
+and a size limit (``fetch``). The check itself runs in a separate process
+with a memory and a time limit (``isolated``): during the upload within a
+small budget, the rest by the jobs worker. A file already validated against
+the same schema (same content hash) is not validated again. The result goes
+to our own table and the dataset is re-indexed: no ``resource_patch``, so no
+activity and no new ``metadata_modified``. Whatever happens (a hostile
+file, a crash, Redis down), the resource ends with a status, never stuck
+"running".
 """
 from __future__ import annotations
 
@@ -14,11 +18,11 @@ import hashlib
 import logging
 import os
 import tempfile
+import zipfile
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any, Iterator, Optional
 
-import requests
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
@@ -27,15 +31,38 @@ import ckan.plugins.toolkit as tk
 from ckan.lib import search, uploader
 
 from ckanext.opendatalocale.scdl import catalogue
+from ckanext.opendatalocale.scdl.limits import Limits
 from ckanext.opendatalocale.scdl.messages import file_message
-from ckanext.opendatalocale.scdl.validation import validate_file
 
+from .fetch import Unfetchable, anywhere, download, is_public
+from .isolated import CheckAborted, OverTime, validate_isolated
 from .model import validation_table
 
 __all__ = ["CREATED", "RUNNING", "SUCCESS", "FAILURE", "ERROR", "schema_of", "schedule",
-           "run", "status_of", "statuses_of", "forget", "job"]
+           "run", "status_of", "statuses_of", "forget", "job", "limits"]
 
 log = logging.getLogger(__name__)
+
+OPTION = "ckanext.opendatalocale.validation."
+# a synchronous check's workbook may inflate this much (a 1 MB XLSX holds
+# 3 to 8 MB of XML): beyond, it is the worker's
+SYNCHRONOUS_INFLATION = 20
+
+
+def _option(name: str) -> Any:
+    return tk.config.get(OPTION + name)
+
+
+def limits() -> Limits:
+    return Limits(columns=_option("max_columns"), header_bytes=_option("max_header_bytes"),
+                  workbook_bytes=_option("max_workbook_bytes"),
+                  workbook_cells=_option("max_workbook_cells"))
+
+
+def _job_seconds() -> int:
+    """The longest a background job may take: a download, then a check, each
+    within the timeout."""
+    return 2 * _option("timeout") + 60
 
 # ckanext-validation's statuses (its API is kept)
 CREATED, RUNNING, SUCCESS, FAILURE, ERROR = "created", "running", "success", "failure", "error"
@@ -62,9 +89,10 @@ def _save(resource_id: str, package_id: str, **values: Any) -> None:
 
 
 def _stale(row: dict[str, Any]) -> dict[str, Any]:
-    """A check still "running" long after the jobs worker's timeout was cut
-    short (a worker killed, a machine restarted): it shows as an error."""
-    limit = tk.config.get("ckanext.opendatalocale.validation.timeout") + 60
+    """A check still "running" after the longest a job may take was cut short
+    (a worker killed, a machine restarted, a job lost): it shows as an error,
+    which a new check (``resource_validation_run``) replaces."""
+    limit = _job_seconds() + 60
     if row["status"] in (RUNNING, CREATED) and row["created"] is not None and (
             _now() - row["created"]).total_seconds() > limit:
         return dict(row, status=ERROR, error=file_message("crash", "délai dépassé"))
@@ -97,27 +125,50 @@ def _is_upload(resource: dict[str, Any]) -> bool:
     return resource.get("url_type") == "upload"
 
 
-def _size(resource: dict[str, Any]) -> Optional[int]:
-    if _is_upload(resource):
-        path = uploader.get_resource_uploader(resource).get_path(resource["id"])
-        return os.path.getsize(path) if os.path.exists(path) else None
-    return None
+def _fits_upload_budget(resource: dict[str, Any]) -> bool:
+    """Small enough to be checked during the upload: the file, and what a
+    workbook declares it inflates to (a zip's directory, read in no time)."""
+    if not _is_upload(resource) or not _option("synchronous_timeout"):
+        return False
+    path = uploader.get_resource_uploader(resource).get_path(resource["id"])
+    budget = _option("synchronous_max_bytes")
+    if not os.path.exists(path) or os.path.getsize(path) > budget:
+        return False
+    try:
+        with zipfile.ZipFile(path) as book:
+            inflated = sum(member.file_size for member in book.infolist())
+    except zipfile.BadZipFile:
+        return True  # not a workbook
+    return inflated <= budget * SYNCHRONOUS_INFLATION
 
 
-def schedule(resource: dict[str, Any]) -> None:
-    """Validate now (a small upload) or in the background (the rest)."""
+def schedule(resource: dict[str, Any], now: Optional[bool] = None) -> None:
+    """Validate during the request (a small upload, or ``now``) within the
+    upload's time budget, else in the background."""
     if not schema_of(resource):
         return
-    size = _size(resource)
-    if size is not None and size <= tk.config.get(
-            "ckanext.opendatalocale.validation.synchronous_max_bytes"):
-        run(resource["id"])
-        return
+    if now or (now is None and _fits_upload_budget(resource)):
+        try:
+            run(resource["id"], synchronous=True)
+            return
+        except OverTime:
+            log.info("Validation of %s over the upload's budget: queued", resource["id"])
+    _queue(resource)
+
+
+def _queue(resource: dict[str, Any]) -> None:
     _save(resource["id"], resource["package_id"], status=RUNNING,
-          schema_url=resource.get("schema"), created=_now(), finished=None, error=None)
-    tk.enqueue_job(job, [resource["id"]], title=f"Validation SCDL {resource['id']}",
-                   rq_kwargs={"timeout": tk.config.get(
-                       "ckanext.opendatalocale.validation.timeout")})
+          schema_url=resource.get("schema"), created=_now(), finished=None, error=None,
+          report=None)
+    try:
+        tk.enqueue_job(job, [resource["id"]], title=f"Validation SCDL {resource['id']}",
+                       rq_kwargs={"timeout": _job_seconds()})
+    except Exception as e:  # Redis unreachable: the upload itself must succeed
+        log.exception("Validation of %s could not be queued", resource["id"])
+        _save(resource["id"], resource["package_id"], status=ERROR,
+              schema_url=resource.get("schema"), finished=_now(),
+              error=file_message("queue", type(e).__name__))
+        search.rebuild(resource["package_id"])
 
 
 def job(resource_id: str) -> None:
@@ -135,22 +186,16 @@ def _local_file(resource: dict[str, Any]) -> Iterator[str]:
     if _is_upload(resource):
         yield uploader.get_resource_uploader(resource).get_path(resource["id"])
         return
-    limit = tk.config.get("ckanext.opendatalocale.validation.max_download_bytes")
     suffix = os.path.splitext(resource.get("url", "").split("?")[0])[1][:8] or ".csv"
     handle, path = tempfile.mkstemp(suffix=suffix)
     try:
-        with os.fdopen(handle, "wb") as out, requests.get(
-                resource["url"], stream=True, timeout=(10, 60)) as response:
-            response.raise_for_status()
-            written = 0
-            for chunk in response.iter_content(1 << 16):
-                written += len(chunk)
-                if written > limit:
-                    raise _Unusable(file_message("too-large", str(limit // 1_000_000)))
-                out.write(chunk)
+        with os.fdopen(handle, "wb") as out:
+            download(resource["url"], out, max_bytes=_option("max_download_bytes"),
+                     seconds=_option("timeout"),
+                     allowed=anywhere if _option("allow_private_addresses") else is_public)
         yield path
-    except requests.RequestException as e:
-        raise _Unusable(file_message("download", type(e).__name__)) from e
+    except Unfetchable as e:
+        raise _Unusable(str(e)) from e
     finally:
         if os.path.exists(path):
             os.unlink(path)
@@ -169,8 +214,9 @@ def _hash(path: str) -> str:
     return digest.hexdigest()
 
 
-def run(resource_id: str) -> Optional[str]:
-    """Validate a resource now; the status reached (None: nothing to check)."""
+def run(resource_id: str, synchronous: bool = False) -> Optional[str]:
+    """Validate a resource now; the status reached (None: nothing to check).
+    ``synchronous``: within the upload's time budget, else ``OverTime``."""
     resource = tk.get_action("resource_show")({"ignore_auth": True}, {"id": resource_id})
     resolved = schema_of(resource)
     if not resolved:
@@ -189,12 +235,21 @@ def run(resource_id: str) -> Optional[str]:
                 return previous["status"]  # unchanged file: nothing new to say
             _save(resource_id, package_id, status=RUNNING, schema_url=version.schema_url,
                   created=_now(), finished=None, error=None, report=None)
-            report = validate_file(path, version.table_schema())
+            report = validate_isolated(
+                path, version.table_schema(), limits=limits(),
+                seconds=_option("synchronous_timeout" if synchronous else "timeout"),
+                memory_bytes=_option("max_memory_bytes"))
         status = SUCCESS if report.valid else FAILURE
         _save(resource_id, package_id, status=status, schema_url=version.schema_url,
               file_hash=file_hash, finished=_now(), report=report.as_dict(), error=None)
     except _Unusable as e:
         status = FAILURE
+        _save(resource_id, package_id, status=status, schema_url=version.schema_url,
+              file_hash=None, finished=_now(), report=None, error=str(e))
+    except CheckAborted as e:
+        if synchronous and isinstance(e, OverTime):
+            raise  # the caller hands the file to the worker
+        status = ERROR
         _save(resource_id, package_id, status=status, schema_url=version.schema_url,
               file_hash=None, finished=_now(), report=None, error=str(e))
     except Exception as e:  # a crash leaves the resource intact, with a status

@@ -22,7 +22,8 @@ def resource_validation_run(context, data_dict: dict[str, Any]) -> dict[str, Any
     """Validate a resource against the SCDL schema its ``schema`` names.
 
     :param resource_id: the resource
-    :param async: run in the background (default: true)
+    :param async: run in the background (default: true); false checks at once
+        within the upload's time budget, and hands a slower file to the worker
     :returns: ``{"status": …}``
     """
     resource = _resource(context, data_dict)
@@ -30,10 +31,8 @@ def resource_validation_run(context, data_dict: dict[str, Any]) -> dict[str, Any
     if not runner.schema_of(resource):
         raise tk.ValidationError({"schema": [tk._(
             "This resource follows no known SCDL schema: there is nothing to check.")]})
-    if tk.asbool(data_dict.get("async", True)):
-        runner.schedule(resource)
-    else:
-        runner.run(resource["id"])
+    # not async: within the upload's time budget, else by the worker all the same
+    runner.schedule(resource, now=None if tk.asbool(data_dict.get("async", True)) else True)
     return {"status": (runner.status_of(resource["id"]) or {}).get("status")}
 
 
