@@ -7,12 +7,11 @@ import ckan.authz as authz
 import ckan.model as model
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
-from ckan.lib import search
 from ckan.lib.plugins import DefaultOrganizationForm, DefaultPermissionLabels
 
 from ckanext.opendatalocale.translation import Translation
 
-from . import tree
+from . import moves, tree
 from .loader import EXTRAS
 
 TERRITORIES_FIELD = "vocab_territories"  # the owner and its ancestors (multi-valued)
@@ -36,6 +35,7 @@ class TerritoriesPlugin(Translation, DefaultOrganizationForm, p.SingletonPlugin)
     """Communes, EPCI, départements and régions as organisations in a tree."""
 
     p.implements(p.IConfigurer)
+    p.implements(p.IConfigurable)
     p.implements(p.ITranslation)
     p.implements(p.IGroupForm, inherit=True)
     p.implements(p.IPermissionLabels)
@@ -45,6 +45,10 @@ class TerritoriesPlugin(Translation, DefaultOrganizationForm, p.SingletonPlugin)
     # IConfigurer
     def update_config(self, config):
         tk.add_template_directory(config, "templates")
+
+    # IConfigurable
+    def configure(self, config):
+        moves.listen()
 
     # IGroupForm: the organisation form and schemas
     def group_types(self):
@@ -58,11 +62,12 @@ class TerritoriesPlugin(Translation, DefaultOrganizationForm, p.SingletonPlugin)
 
     def _with_territory_fields(self, schema: dict) -> dict:
         keep = tk.get_validator("territory_field")
-        ignore_empty = tk.get_validator("ignore_empty")
         to_extras = tk.get_converter("convert_to_extras")
         for name in TERRITORY_FIELDS:
-            schema[name] = [keep, ignore_empty, tk.get_validator("unicode_safe"),
-                            to_extras]
+            schema[name] = [keep, tk.get_validator("unicode_safe"), to_extras]
+        keep_name = tk.get_validator("territory_name")
+        schema["name"] = [keep_name] + schema["name"]
+        schema["title"] = [keep_name] + schema["title"]
         schema["__before"] = [tk.get_validator("territory_parent")]
         schema["groups"] = {"name": [tk.get_validator("not_empty"),
                                      tk.get_validator("unicode_safe")],
@@ -144,15 +149,10 @@ class TerritoriesPlugin(Translation, DefaultOrganizationForm, p.SingletonPlugin)
             pkg_dict[CODE_FIELD] = covered["code"]
         return pkg_dict
 
-    # IOrganizationController: an organisation given another parent (by a
-    # sysadmin) takes the datasets below it along in the index; the territory
-    # table follows every change of an organisation
+    # IOrganizationController: the territory table follows every change of an
+    # organisation (moves in the tree, and the datasets below, follow through
+    # ``moves``, whatever the path)
     def edit(self, entity: model.Group) -> None:
-        moved = any(isinstance(o, model.Member) and o.table_name == "group"
-                    and o.group_id == entity.id for o in model.Session.new)
-        if moved:
-            for package_id in tree.datasets_below([entity.id]):
-                search.rebuild(package_id)
         tree.refresh_table(entity.id)
 
     def create(self, entity: model.Group) -> None:

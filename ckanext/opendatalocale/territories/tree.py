@@ -19,18 +19,23 @@ __all__ = ["ancestors", "children", "datasets_below", "roots", "refresh_table", 
            "would_loop", "parent_of", "is_territory", "territories_named",
            "covered_territory", "candidate_names"]
 
+# bounded twice: a group already on the path ends it (a loop written by
+# hand cannot make it run forever nor list a territory twice) and so does
+# a depth no real tree reaches
 _ANCESTORS = sa.text("""
-WITH RECURSIVE up(id, depth) AS (
-    SELECT m.table_id, 1 FROM member m
+WITH RECURSIVE up(id, depth, path) AS (
+    SELECT m.table_id, 1, ARRAY[CAST(:id AS text), m.table_id] FROM member m
     WHERE m.group_id = :id AND m.table_name = 'group'
-      AND m.state = 'active'
-    UNION
-    SELECT m.table_id, up.depth + 1 FROM member m JOIN up ON m.group_id = up.id
+      AND m.state = 'active' AND m.table_id <> :id
+    UNION ALL
+    SELECT m.table_id, up.depth + 1, up.path || m.table_id
+    FROM member m JOIN up ON m.group_id = up.id
     WHERE m.table_name = 'group' AND m.state = 'active'
-      AND up.depth < 10
+      AND NOT m.table_id = ANY(up.path) AND up.depth < 10
 )
-SELECT g.id, g.name, g.title FROM up JOIN "group" g ON g.id = up.id
-WHERE g.state = 'active' ORDER BY up.depth DESC
+SELECT DISTINCT ON (g.id) g.id, g.name, g.title, up.depth FROM up
+JOIN "group" g ON g.id = up.id
+WHERE g.state = 'active' ORDER BY g.id, up.depth
 """)
 
 _CHILDREN = sa.text("""
@@ -41,14 +46,15 @@ SELECT g.id, g.name, g.title, (
       AND e.state = 'active') AS status
 FROM member m JOIN "group" g ON g.id = m.group_id
 WHERE m.table_id = :id AND m.table_name = 'group'
-  AND m.state = 'active' AND g.state = 'active'
+  AND m.state = 'active' AND g.state = 'active' AND g.is_organization AND g.id <> :id
 """)
 
 
 def ancestors(group_id: str) -> list[dict[str, Any]]:
     """From the top (région) down to the direct parent."""
     rows = model.Session.execute(_ANCESTORS, {"id": group_id}).mappings().all()
-    return [dict(r) for r in rows]
+    return [{k: r[k] for k in ("id", "name", "title")}
+            for r in sorted(rows, key=lambda r: -r["depth"])]
 
 
 def children(group_id: str) -> list[dict[str, Any]]:
@@ -87,6 +93,7 @@ def is_territory(group_id: str) -> bool:
     return bool(territory_fields(group_id).get("territory_level"))
 
 
+# UNION (not ALL) keeps each organisation once: a loop ends the walk
 _DATASETS_BELOW = sa.text("""
 WITH RECURSIVE below(id) AS (
     SELECT unnest(CAST(:ids AS text[]))
@@ -144,9 +151,25 @@ WHERE lvl.key = 'territory_level' AND lvl.state = 'active' AND lvl.value <> ''
   AND g.state = 'active' AND g.is_organization
 ORDER BY g.id
 """
+# a territory whose chain of parents comes back to it (a loop written in SQL:
+# no path of the suite makes one) is kept without parent in the table, so
+# that whatever walks up the table ends
+_CUT_LOOPS = """
+WITH RECURSIVE walk(start, id, depth) AS (
+    SELECT id, parent_id, 1 FROM opendatalocale_territory
+    WHERE parent_id IS NOT NULL {start}
+    UNION ALL
+    SELECT w.start, t.parent_id, w.depth + 1
+    FROM walk w JOIN opendatalocale_territory t ON t.id = w.id
+    WHERE t.parent_id IS NOT NULL AND w.id <> w.start AND w.depth < 10
+)
+UPDATE opendatalocale_territory SET parent_id = NULL
+WHERE id IN (SELECT start FROM walk WHERE id = start);
+"""
 REFRESH_TABLE = f"""
 DELETE FROM opendatalocale_territory;
 INSERT INTO opendatalocale_territory {TERRITORY_ROWS};
+{_CUT_LOOPS.format(start="")}
 """
 TERRITORY_TABLE_EXISTS = "SELECT to_regclass('opendatalocale_territory') IS NOT NULL"
 
@@ -170,7 +193,7 @@ def refresh_table(group_id: str, whole: bool = False) -> None:
     model.Session.execute(sa.text(
         "DELETE FROM opendatalocale_territory WHERE id = :id; "
         f"INSERT INTO opendatalocale_territory SELECT * FROM ({TERRITORY_ROWS}) t "
-        "WHERE t.id = :id"), {"id": group_id})
+        "WHERE t.id = :id; " + _CUT_LOOPS.format(start="AND id = :id")), {"id": group_id})
 
 
 _NAMED = sa.text("""

@@ -1,11 +1,12 @@
 """Territory organisations belong to the COG: only sysadmins (and the loader)
-remove them, whatever ``ckan.auth.user_delete_organizations`` says.
+remove them, whatever ``ckan.auth.user_delete_organizations`` says, and only
+sysadmins link organisations to one another.
 
 Their admins — and, through ``ckan.auth.roles_that_cascade_to_sub_groups``,
 the admins of the territories above — edit their description and manage
-their members, as core allows; the territory fields and the parent are kept
-by the schema's validators (``logic/validators.py``) for everyone but
-sysadmins.
+their members, as core allows; the territory fields, name, title and the
+parent are kept by the schema's validators (``logic/validators.py``) for
+everyone but sysadmins.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import ckan.plugins.toolkit as tk
 
 from .. import tree
 
-__all__ = ["organization_delete", "group_delete"]
+__all__ = ["organization_delete", "group_delete", "member_create", "member_delete"]
 
 
 def _is_territory(data_dict) -> bool:
@@ -39,3 +40,33 @@ def organization_delete(next_auth, context, data_dict):
 @tk.chained_auth_function
 def group_delete(next_auth, context, data_dict):
     return _delete(next_auth, context, data_dict)
+
+
+def _links_an_organisation(data_dict) -> bool:
+    """Whether a membership is a hierarchy link with an organisation on
+    either side (core stores a parent as a ``group`` member of its child)."""
+    if data_dict.get("object_type") != "group":
+        return False
+    ends = (model.Group.get(str(data_dict.get(k) or "")) for k in ("id", "object"))
+    return any(g is not None and g.is_organization for g in ends)
+
+
+def _hierarchy(next_auth, context, data_dict):
+    # core lets anyone who may edit the child (its admins, and by cascade
+    # those of every territory above) set its parent: not for organisations.
+    # Sysadmins never reach chained auth functions.
+    if _links_an_organisation(data_dict):
+        return {"success": False,
+                "msg": tk._("Only the site's administrators change the hierarchy of "
+                            "organisations.")}
+    return next_auth(context, data_dict)
+
+
+@tk.chained_auth_function
+def member_create(next_auth, context, data_dict):
+    return _hierarchy(next_auth, context, data_dict)
+
+
+@tk.chained_auth_function
+def member_delete(next_auth, context, data_dict):
+    return _hierarchy(next_auth, context, data_dict)

@@ -1,15 +1,16 @@
-"""Validators of the organisation schema: territory fields and the parent
-are the loader's and sysadmins' business."""
+"""Validators of the organisation schema: a territory's fields, name, title
+and the parent of any organisation are the loader's and sysadmins' business:
+for everyone else the stored values stay, as in the form they see read-only."""
 from __future__ import annotations
 
 import ckan.authz as authz
 import ckan.model as model
 import ckan.plugins.toolkit as tk
-from ckan.lib.navl.dictization_functions import missing
+from ckan.lib.navl.dictization_functions import StopOnError, missing
 
 from .. import tree
 
-__all__ = ["territory_field", "territory_parent"]
+__all__ = ["territory_field", "territory_name", "territory_parent"]
 
 
 def _sysadmin(context) -> bool:
@@ -23,15 +24,29 @@ def _group_id(data) -> str | None:
 
 
 def territory_field(key, data, errors, context):
-    """Only sysadmins change a territory field; for others the stored value stays."""
+    """Only sysadmins change a territory field (an empty one is removed); for
+    others the stored value stays, empty or not."""
     if _sysadmin(context):
+        if data.get(key) in (missing, None, ""):
+            data.pop(key, None)
+            raise StopOnError
         return
     group_id = _group_id(data)
     stored = tree.territory_fields(group_id).get(key[0]) if group_id else None
     if stored is None:
         data.pop(key, None)
-    else:
-        data[key] = stored
+        raise StopOnError
+    data[key] = stored
+
+
+def territory_name(key, data, errors, context):
+    """A territory's ``name`` (its code: a contract) and ``title`` (its
+    official name) change only by sysadmins; for others the stored value stays."""
+    if _sysadmin(context):
+        return
+    group_id = _group_id(data)
+    if group_id and tree.is_territory(group_id):
+        data[key] = getattr(model.Group.get(group_id), key[0])
 
 
 def territory_parent(key, data, errors, context):
