@@ -37,6 +37,8 @@ serve: install config database demo
 ## serve-prod: install, configure, migrate, then serve under gunicorn with the jobs worker
 serve-prod: install config database
 	@echo "Portail servi par gunicorn (deploy/gunicorn.conf.py) sur $(SITE_URL)"
+	@# built before the workers start: threads building a bundle at once fail (webassets)
+	$(CKAN) asset build
 	$(CKAN) jobs worker & WORKER=$$!; trap 'kill $$WORKER' EXIT INT TERM; \
 		CKAN_INI=$(CONFIG) $(BIN)/gunicorn -c deploy/gunicorn.conf.py --bind $(HOST):$(PORT)
 
@@ -136,6 +138,19 @@ BENCH_DB_URL ?= postgresql://postgres@127.0.0.1:5432/opendatalocale_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/3
 BENCH_SIZES ?= 10000 100000
 BENCH_ENV := CKAN_SQLALCHEMY_URL=$(BENCH_DB_URL) CKAN_REDIS_URL=$(BENCH_REDIS_URL)
+
+## bench-load: readers and editors on gunicorn, then slow clients, on a fresh demo (≤ 2 min)
+bench-load: install cog
+	$(BIN)/python tools/ensure_database.py --recreate "$(BENCH_LOAD_DB_URL)"
+	rm -rf $(BENCH_LOAD_DIR) && mkdir -p $(BENCH_LOAD_DIR)
+	$(MAKE) -s -o install demo CONFIG=$(BENCH_LOAD_DIR)/ckan.ini STORAGE=$(BENCH_LOAD_DIR)/storage \
+		CREDENTIALS=$(BENCH_LOAD_DIR)/demo-credentials.txt \
+		DB_URL=$(BENCH_LOAD_DB_URL) REDIS_URL=$(BENCH_LOAD_REDIS_URL) > $(BENCH_LOAD_DIR)/setup.log 2>&1
+	$(BIN)/python bench/load/run.py $(BENCH_LOAD_DIR)
+
+BENCH_LOAD_DB_URL ?= postgresql://postgres@127.0.0.1:5432/opendatalocale_bench_load
+BENCH_LOAD_REDIS_URL ?= redis://127.0.0.1:6379/7
+BENCH_LOAD_DIR ?= /tmp/opendatalocale-bench-load
 
 ## bench-validation: rows/s and peak memory, ours and Validata's (see README)
 bench-validation: install-test

@@ -10,13 +10,13 @@ pythonpath = os.path.dirname(os.path.abspath(__file__))  # deploy/wsgi.py
 wsgi_app = "wsgi:application"
 bind = "127.0.0.1:5000"
 
-# Threaded workers: a sync worker is held by each slow client (three froze a
-# three-worker portal); a gthread worker waits for the request's bytes in its
-# event loop and only then gives it a thread. Slow *senders* still hold a
-# thread each: on the Internet, put a buffering proxy (nginx) in front.
-worker_class = "gthread"
+# Asynchronous workers: a sync worker is held by each slow client (three froze
+# a three-worker portal), a gthread worker by each client that never finishes
+# its headers; a gevent worker waits for every connection in its event loop,
+# up to worker_connections at once. PostgreSQL waits yield too (post_fork).
+worker_class = "gevent"
 workers = int(os.environ.get("WEB_CONCURRENCY", max(2, os.cpu_count() or 1)))
-threads = 8
+worker_connections = 1000
 # Seconds a request may run (see the watchdog below) and a silent worker may live.
 timeout = 120
 graceful_timeout = 30
@@ -30,11 +30,16 @@ errorlog = "-"
 control_socket_disable = True
 
 
-# gunicorn's timeout bounds a request only in sync workers; in a gthread
-# worker the event loop stays alive while a thread is stuck. The watchdog
-# gives threaded workers the same limit: a request older than `timeout` makes
-# its worker stop (the other requests get graceful_timeout to finish) and
-# the master starts a fresh one.
+def post_fork(server, worker):
+    from psycogreen.gevent import patch_psycopg
+    patch_psycopg()
+
+
+# gunicorn's timeout bounds a request only while it holds the whole worker;
+# a request waiting on its client or a service leaves the event loop alive.
+# The watchdog gives those the same limit: a request older than `timeout`
+# makes its worker stop (the other requests get graceful_timeout to finish)
+# and the master starts a fresh one.
 def post_worker_init(worker):
     worker.request_starts = {}
 

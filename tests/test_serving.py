@@ -173,7 +173,7 @@ def test_slow_clients_do_not_block_other_visitors(portal):
     port = int(urlsplit(url).port)
     slow = []
     try:
-        for n in range(6):
+        for n in range(12):  # more than a threaded worker has threads
             sock = socket.create_connection(("127.0.0.1", port))
             if n % 2:
                 sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
