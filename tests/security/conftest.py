@@ -33,3 +33,4 @@ def log_in(client, login: str, password: str = PASSWORD, **form: str):
 @pytest.fixture
 def user():
     return factories.User(password=PASSWORD)
+
