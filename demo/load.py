@@ -206,13 +206,18 @@ def main(config_path: str, site_url: str = "http://127.0.0.1:5000",
     with flask_app.test_request_context():
         values = load(site_url, Path(credentials))
     write_credentials(Path(credentials), values)
-    print(f"""
+    print(summary(values, credentials))
+
+
+def summary(values: dict[str, str], credentials: str) -> str:
+    """What the set-up prints: where the credentials are, never what they are."""
+    return f"""
 Portail de démonstration prêt : {values['site_url']}
   Jeux de données créés à ce lancement : {values['datasets_created']}
   Identifiants des comptes de démonstration (administrateur, éditrice de
   {values['editor_organization']}, administrateurs de {values['epci_admin_organization']} et de
   {values['departement_admin_organization']}) et jeton d'API : {credentials}
-""")
+"""
 
 
 if __name__ == "__main__":

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import configparser
 import contextlib
+import importlib.util
 import os
 import signal
 import socket
+import stat
 import subprocess
 import threading
 import time
@@ -64,6 +66,42 @@ def test_make_config_turns_debug_off_in_an_existing_config(served_config, tmp_pa
     make("-o", "install", "config", f"CONFIG={config}", f"STORAGE={tmp_path / 'storage'}",
          f"DB_URL={TEST_DB_URL}", f"REDIS_URL={TEST_REDIS_URL}")
     assert read_ini(config)["DEFAULT"]["debug"] == "false"
+
+
+def demo_loader():
+    spec = importlib.util.spec_from_file_location("demo_load", ROOT / "demo" / "load.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+DEMO_VALUES = {
+    "site_url": "http://127.0.0.1:5000", "admin_user": "admin", "admin_password": "pw-admin",
+    "admin_api_token": "tok-admin", "editor_user": "secretaire-cesson",
+    "editor_password": "pw-editor", "editor_organization": "commune-35051",
+    "epci_admin_user": "agent-metropole", "epci_admin_password": "pw-epci",
+    "epci_admin_organization": "epci-243500139", "departement_admin_user": "agent-departement",
+    "departement_admin_password": "pw-departement",
+    "departement_admin_organization": "departement-35", "datasets_created": "0"}
+
+
+def test_demo_credentials_are_readable_by_their_owner_only(tmp_path):
+    loader = demo_loader()
+    credentials = tmp_path / "demo-credentials.txt"
+    credentials.write_text("admin_password = old\n", encoding="utf-8")
+    credentials.chmod(0o644)  # as an older set-up left it
+    loader.write_credentials(credentials, DEMO_VALUES)
+    assert stat.S_IMODE(credentials.stat().st_mode) == 0o600
+    assert loader.read_credentials(credentials)["admin_api_token"] == "tok-admin"
+
+
+def test_the_set_up_says_where_the_credentials_are_not_what_they_are(tmp_path):
+    credentials = tmp_path / "demo-credentials.txt"
+    printed = demo_loader().summary(DEMO_VALUES, str(credentials))
+    assert str(credentials) in printed
+    for key, value in DEMO_VALUES.items():
+        if "password" in key or "token" in key:
+            assert value not in printed, key
 
 
 class DatabaseRelay:
