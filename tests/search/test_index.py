@@ -431,10 +431,53 @@ def test_other_sites_documents_are_invisible(org):
 
 
 def test_long_texts_are_indexed(org):
-    """Long notes (a few hundred kB) are indexed and searchable to the end."""
-    words = " ".join(f"mot{n}" for n in range(30000))
+    """Notes as long as the security plugin allows (100 000 characters) are
+    indexed and searchable to the end."""
+    words = " ".join(f"mot{n}" for n in range(12000))
+    notes = "Délibération " + words + " conclusion"
+    assert 90_000 < len(notes) <= 100_000
     factories.Dataset(name="long", title="Compte rendu intégral", owner_org=org["id"],
-                      notes="Délibération " + words + " conclusion")
+                      notes=notes)
     assert name_set(package_search(q="deliberation")) == {"long"}
-    assert name_set(package_search(q="mot29999")) == {"long"}
+    assert name_set(package_search(q="mot11999")) == {"long"}
     assert name_set(package_search(q="conclusion")) == {"long"}
+
+
+def _random_words(count: int, length: int, seed: int, first: int = ord("a"),
+                  letters: int = 26) -> str:
+    import random
+    rng = random.Random(seed)
+    return " ".join("".join(chr(first + rng.randrange(letters)) for _ in range(length))
+                    for _ in range(count))
+
+
+def test_text_beyond_what_a_tsvector_holds_is_cut_not_a_failure(org):
+    """Every text may be at its limit: 100 000 characters of notes and of each
+    resource description, here in two-ideograph words (near 5 bytes of
+    tsvector per character: 2 MB, where a tsvector holds 1 MB). The dataset
+    is indexed, its title and notes searchable, the text beyond the budget
+    is not."""
+    resources = [{"url": f"https://example.org/{i}.csv",
+                  "description": _random_words(33_000, 2, seed=i, first=0x4E00,
+                                               letters=20_000)} for i in range(5)]
+    factories.Dataset(name="volumineux", title="Procès-verbaux", owner_org=org["id"],
+                      notes=_random_words(11_000, 8, seed=99) + " finale",
+                      resources=resources)
+    assert name_set(package_search(q="proces")) == {"volumineux"}
+    assert name_set(package_search(q="finale")) == {"volumineux"}
+    last_word = resources[-1]["description"].rsplit(" ", 1)[1]
+    assert name_set(package_search(q=last_word)) == set()
+
+
+def test_a_title_whose_sort_key_outgrows_a_btree_key_is_indexed_and_sorted(org):
+    """500 squared katakana (1 500 bytes, a title CKAN stores) decompose into
+    some 2 000 characters (6 000 bytes): the sort key is cut, not refused by
+    PostgreSQL's btree (2 704 bytes at most)."""
+    import random
+    rng = random.Random(1)
+    title = "".join(chr(rng.randrange(0x3300, 0x3358)) for _ in range(500))
+    factories.Dataset(name="katakana", title=title, owner_org=org["id"])
+    factories.Dataset(name="autre", title="Aa", owner_org=org["id"])
+    result = package_search(q="*:*", sort="title_string desc")
+    assert [r["name"] for r in result["results"]] == ["katakana", "autre"]
+    assert result["results"][0]["title"] == title

@@ -23,9 +23,12 @@ import re
 from typing import Any, Iterable, Optional
 
 import psycopg2.extras
+import sqlalchemy.exc
 
-from ckan.lib.search.common import SearchIndexError, SearchQueryError
+from ckan.common import config
+from ckan.lib.search.common import SearchError, SearchIndexError, SearchQueryError
 import ckan.model as model
+import ckan.plugins.toolkit as tk
 
 from . import lucene
 from .compiler import (RANK_WEIGHTS, TEXT_CONFIG, TRUE, Compiled, Compiler,
@@ -48,7 +51,17 @@ FROM = f"{INDEX} i LEFT JOIN {DOCUMENT} d ON d.index_id = i.index_id"
 # Lucene's 1 024 clauses
 MAX_TEXT_LENGTH = 1000
 MAX_QUERY_LENGTH = 100_000
-_MAX_TEXT = 500_000  # characters of a text blob fed to to_tsvector (1 MB limit)
+# Solr reads start, rows and facet counts as Java ints, and answers 400 above
+MAX_SOLR_INT = 2**31 - 1
+# CKAN bounds the values of a facet (search.facets.limit) but not how many
+# fields are faceted; each costs a pass over the index, and CKAN's pages ask
+# for about ten
+MAX_FACET_FIELDS = 25
+# characters of a dataset's text fed to to_tsvector, title first: a tsvector
+# holds at most 1 MB, and text can cost up to 6 bytes of it per character
+# (distinct one-letter words in Chinese); a longer text fails the whole write.
+# Solr, too, indexed only the first 10 000 words of a field (maxFieldLength).
+_MAX_TEXT = 150_000
 
 # Solr request parameters this backend understands. ``tie``, ``bf``, ``boost``
 # and ``^`` boosts only tune Solr's ranking (ours is fixed, see compiler);
@@ -58,6 +71,10 @@ SUPPORTED_PARAMS = {
     "facet.limit", "facet.mincount", "defType", "qf", "mm", "tie", "bf", "boost",
     "df", "q.op", "fq_list",
 }
+
+# SQLSTATEs: statement_timeout reached; class 54 (program limit exceeded)
+QUERY_CANCELED = "57014"
+PROGRAM_LIMIT_EXCEEDED = "54"
 
 _SORT_ITEM = re.compile(r"^([A-Za-z0-9_.\-]+)\s+(asc|desc)$", re.IGNORECASE)
 
@@ -80,6 +97,11 @@ class Results:
 
 def _engine():
     return model.meta.engine
+
+
+def _timeout() -> int:
+    """Milliseconds."""
+    return config.get("ckanext.opendatalocale.search.statement_timeout")
 
 
 class PostgresSolr:
@@ -109,8 +131,7 @@ class PostgresSolr:
         index_sql = _upsert(INDEX, ["index_id", *columns, "labels", "title_sort",
                                     "metadata_modified", "metadata_created", "facets"])
         document_values = [
-            (r.index_id, json.dumps(r.doc), r.tokens, r.text_a[:_MAX_TEXT],
-             r.text_b[:_MAX_TEXT], r.text_c[:_MAX_TEXT], r.text_d[:_MAX_TEXT],
+            (r.index_id, json.dumps(r.doc), r.tokens, *_indexed_texts(r),
              r.data_dict, r.validated_data_dict) for r in rows]
         weight = f"setweight(to_tsvector('{TEXT_CONFIG}', %s), '{{}}')"
         document_template = ("(%s, %s::jsonb, %s::text[], "
@@ -157,14 +178,34 @@ class PostgresSolr:
     # -- query side ---------------------------------------------------------
     def search(self, q: Optional[str] = None, **params: Any) -> Results:
         request = _Request(q, params)
+        try:
+            return self._search(request)
+        except sqlalchemy.exc.DBAPIError as e:
+            code = getattr(e.orig, "pgcode", None) or ""
+            if code == QUERY_CANCELED:
+                raise SearchError(tk._(
+                    "The search took longer than {milliseconds} ms and was stopped"
+                ).format(milliseconds=_timeout())) from e
+            if code.startswith(PROGRAM_LIMIT_EXCEEDED):
+                # a query PostgreSQL cannot run (a phrase of tens of
+                # thousands of words exhausts its stack): the request's fault
+                log.info("Search query over PostgreSQL's limits: %s", e.orig)
+                raise SearchQueryError(tk._(
+                    "The query is too complex to be run")) from e
+            raise
+
+    def _search(self, request: "_Request") -> Results:
         with _engine().connect() as conn:
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
             with conn.begin():
                 conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+                # one search must not hold a worker and the database for long
+                _execute(conn, "SELECT set_config('statement_timeout', %s, true)",
+                         [f"{_timeout()}ms"])
                 state = conn.exec_driver_sql("SELECT epoch, generation FROM opendatalocale_search_state"
                 ).first()
-                compiler = self._compiler(conn, [request.query] + request.filters)
                 try:
+                    compiler = self._compiler(conn, [request.query] + request.filters)
                     query = compiler.compile(request.query)
                     rank = _rank_sql(compiler.rank_queries)  # from q only, as Solr
                     filters = [compiler.compile(n) for n in request.filters]
@@ -305,6 +346,15 @@ class PostgresSolr:
                              [presence_token(field)]).scalar())
 
 
+def _indexed_texts(row) -> list[str]:
+    """The four weighted texts, within one budget spent in weight order."""
+    budget, texts = _MAX_TEXT, []
+    for text in (row.text_a, row.text_b, row.text_c, row.text_d):
+        texts.append(text[:budget])
+        budget -= len(texts[-1])
+    return texts
+
+
 def _upsert(table: str, columns: list[str]) -> str:
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c != "index_id")
     return (f"INSERT INTO {table} ({', '.join(columns)}) VALUES %s "
@@ -377,15 +427,19 @@ class _Request:
         if len(q) > limit:
             raise SearchQueryError(
                 f"The query is too long ({len(q)} characters, at most {limit})")
-        for name, value in [("q", q), *(("fq", f) for f in _as_list(params.get("fq")))]:
-            if "\x00" in str(value):
-                raise SearchQueryError(f"The {name} parameter contains a NUL character")
+        for f in _as_list(params.get("fq")):
+            if len(str(f)) > MAX_QUERY_LENGTH:
+                raise SearchQueryError(tk._(
+                    "A filter is too long ({length} characters, at most {limit})"
+                ).format(length=len(str(f)), limit=MAX_QUERY_LENGTH))
+        for name, value in [("q", q), *params.items()]:
+            _check_characters(name, value)
         self.q_op = str(params.get("q.op", "OR")).upper()
         if self.q_op not in ("AND", "OR"):
             raise SearchQueryError(f"Invalid q.op {self.q_op!r}: use AND or OR")
         self.sort = params.get("sort")
-        self.rows = _int(params.get("rows", 10), "rows")
-        self.start = _int(params.get("start", 0), "start")
+        self.rows = _int(params.get("rows", 10), "rows", MAX_SOLR_INT)
+        self.start = _int(params.get("start", 0), "start", MAX_SOLR_INT)
         if self.rows < 0 or self.start < 0:
             raise SearchQueryError("rows and start must not be negative")
         fl = params.get("fl") or "*"
@@ -396,11 +450,17 @@ class _Request:
         if str(params.get("facet", "false")).lower() in ("true", "on", "1"):
             ff = params.get("facet.field") or []
             ff = [ff] if isinstance(ff, str) else list(ff)
-            for name in ff:
-                self._check_facet_field(name)
             self.facet_fields = list(dict.fromkeys(ff))
-        self.facet_limit = _int(params.get("facet.limit", 100), "facet.limit")
-        self.facet_mincount = _int(params.get("facet.mincount", 0), "facet.mincount")
+            if len(self.facet_fields) > MAX_FACET_FIELDS:
+                raise SearchQueryError(tk._(
+                    "Too many facet fields ({count}, at most {limit})"
+                ).format(count=len(self.facet_fields), limit=MAX_FACET_FIELDS))
+            for name in self.facet_fields:
+                self._check_facet_field(name)
+        self.facet_limit = _int(params.get("facet.limit", 100), "facet.limit",
+                                MAX_SOLR_INT)
+        self.facet_mincount = _int(params.get("facet.mincount", 0), "facet.mincount",
+                                   MAX_SOLR_INT)
         try:
             self.query = self._parse_q(q, params)
             fq = _as_list(params.get("fq"))
@@ -515,8 +575,30 @@ def _as_list(value: Any) -> list:
     return [value] if isinstance(value, str) else list(value)
 
 
-def _int(value: Any, name: str) -> int:
+def _int(value: Any, name: str, maximum: int) -> int:
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         raise SearchQueryError(f"Invalid {name} {value!r}: an integer is expected") from None
+    if number > maximum:
+        raise SearchQueryError(tk._(
+            "The {name} parameter is too large (at most {maximum})"
+        ).format(name=name, maximum=maximum))
+    return number
+
+
+def _check_characters(name: str, value: Any) -> None:
+    """NUL and lone surrogates (possible in JSON, never in a URL) cannot be
+    sent to PostgreSQL."""
+    texts = value if isinstance(value, (list, tuple)) else [value]
+    for text in texts:
+        if not isinstance(text, str):
+            continue
+        if "\x00" in text:
+            raise SearchQueryError(f"The {name} parameter contains a NUL character")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise SearchQueryError(tk._(
+                "The {name} parameter is not valid Unicode"
+            ).format(name=name)) from None

@@ -20,19 +20,26 @@ from typing import Callable, Optional
 
 from dateutil.relativedelta import relativedelta
 
+import ckan.plugins.toolkit as tk
+
 from . import lucene
 from .documents import COLUMN_FIELDS, LABELS_FIELD, presence_token, token
 from .lucene import (MUST, MUST_NOT, SHOULD, BoolQuery, Exists, MatchAll, Node,
                      QuerySyntaxError, Range, Term)
 from .solr_schema import DATE, NGRAM, NUMBER, TEXT, SolrSchema
 
-__all__ = ["Compiled", "Compiler", "TEXT_CONFIG", "text_terms", "solr_date"]
+__all__ = ["Compiled", "Compiler", "TEXT_CONFIG", "MAX_WORD_BYTES", "text_terms",
+           "check_words", "solr_date"]
 
 TEXT_CONFIG = "opendatalocale_fr"
 # weights of the stored tsvector, in ts_rank's {D, C, B, A} order
 RANK_WEIGHTS = "{0.1, 0.4, 0.3, 1.0}"
 _FIELD_WEIGHT = {"title": "A", "notes": "B"}
 _DATE_COLUMNS = {"metadata_modified", "metadata_created"}
+# PostgreSQL leaves out of a tsvector or tsquery any word longer than this
+# (with a mere NOTICE): a longer query word would vanish like a stop word and
+# its clause match everything
+MAX_WORD_BYTES = 2047
 
 
 class Compiled:
@@ -67,9 +74,20 @@ def text_terms(node: Node, schema: SolrSchema) -> set[tuple[str, str]]:
                 walk(child)
         elif isinstance(n, Term) and schema.field(n.field).kind == TEXT \
                 and n.kind in ("term", "phrase"):
+            check_words(n.value)
             found.add((n.kind, n.value))
     walk(node)
     return found
+
+
+def check_words(text: str) -> None:
+    """Refuse a text term with a word too long for PostgreSQL's text search
+    (every word it would analyse lies inside a run without blanks)."""
+    longest = max((len(w.encode("utf-8")) for w in text.split()), default=0)
+    if longest > MAX_WORD_BYTES:
+        raise QuerySyntaxError(tk._(
+            "a word of the query is too long to be searched ({length} bytes, at "
+            "most {limit})").format(length=longest, limit=MAX_WORD_BYTES))
 
 
 class Compiler:
@@ -226,6 +244,7 @@ class Compiler:
                 f"wildcards other than a final '*' are not supported on text field "
                 f"{node.field}")
         if node.kind == "prefix":
+            check_words(node.value)
             word = _normalise_word(node.value)
             if not word:
                 return None
@@ -345,17 +364,24 @@ def solr_date(text: str, now: datetime) -> datetime:
         unit = unit[:-1] if unit.endswith("S") and unit[:-1] in _UNITS else unit
         if unit not in _UNITS:
             raise QuerySyntaxError(f"unknown date math unit {unit!r} in {text!r}")
-        if amount == "/":
-            moment = _round_down(moment, unit)
-        else:
-            n = int(amount)
-            if unit in ("MILLI", "MILLISECOND"):
-                moment += timedelta(milliseconds=n)
-            else:
-                moment += relativedelta(**{_UNITS[unit]: n})
+        try:
+            moment = _shift(moment, amount, unit)
+        except (ValueError, OverflowError):
+            # NOW-1000000000YEARS: Python dates, like Solr's, have a range
+            raise QuerySyntaxError(tk._(
+                "date {date} is out of range (years 1 to 9999)").format(date=text)) from None
     if position != len(math):
         raise QuerySyntaxError(f"invalid date math {math!r} in {text!r}")
     return moment
+
+
+def _shift(moment: datetime, amount: str, unit: str) -> datetime:
+    if amount == "/":
+        return _round_down(moment, unit)
+    n = int(amount)
+    if unit in ("MILLI", "MILLISECOND"):
+        return moment + timedelta(milliseconds=n)
+    return moment + relativedelta(**{_UNITS[unit]: n})
 
 
 def _round_down(moment: datetime, unit: str) -> datetime:

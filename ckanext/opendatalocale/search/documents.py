@@ -34,6 +34,7 @@ __all__ = ["IndexRow", "build_row", "token", "presence_token", "sort_key",
 STORED_ONLY = ("data_dict", "validated_data_dict")
 # GIN keys are limited in size: longer values are matched through their hash
 _MAX_TOKEN_VALUE = 200
+_MAX_SORT_KEY = 600  # characters: at most 2 400 bytes
 _WEIGHT_A = ("title",)
 _WEIGHT_B = ("notes",)
 _WEIGHT_C = ("name", "tags", "groups", "organization")
@@ -110,11 +111,13 @@ def fast_facet(name: str, schema: Optional[SolrSchema] = None) -> bool:
 
 
 def sort_key(text: Optional[str]) -> Optional[str]:
-    """French-friendly sort key: case and accents ignored ("Été" beside "ete")."""
+    """French-friendly sort key: case and accents ignored ("Été" beside "ete"),
+    cut where no two titles still differ in practice (a btree key holds at
+    most 2 704 bytes: a longer title could not be indexed at all)."""
     if text is None:
         return None
-    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    decomposed = unicodedata.normalize("NFKD", text.strip()[:_MAX_SORT_KEY].casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))[:_MAX_SORT_KEY]
 
 
 def _parse_date(value: Any) -> Optional[datetime]:
