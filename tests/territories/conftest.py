@@ -29,6 +29,21 @@ def bretagne(clean_db):
     return load({"region": "53"})
 
 
+@pytest.fixture(scope="module")
+def region_53_once(reset_db, migrate_db_for):
+    """Région 53 loaded once for a module whose tests leave the tree as it
+    is (a load takes seconds; CKAN's ``clean_db`` is per test)."""
+    from ckan import plugins
+    from ..conftest import MIGRATED_PLUGINS
+    plugins.load_all()
+    reset_db()
+    for plugin in MIGRATED_PLUGINS:
+        migrate_db_for(plugin)
+    load({"region": "53"})
+    yield
+    plugins.unload_non_system_plugins()
+
+
 def org(name: str) -> dict:
     from ckan.plugins import toolkit as tk
     return tk.get_action("organization_show")({"ignore_auth": True}, {"id": name})

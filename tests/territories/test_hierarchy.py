@@ -12,8 +12,7 @@ import ckan.logic as logic
 import ckan.model as model
 from ckan.tests import factories, helpers
 
-from ..conftest import MIGRATED_PLUGINS
-from .conftest import load, org
+from .conftest import org
 from .test_pages import csrf, soup
 
 RENNES, EPCI, OTHER_EPCI, DEPARTEMENT = ("commune-35238", "epci-243500139",
@@ -22,23 +21,16 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(scope="module")
-def tree(reset_db, migrate_db_for):
-    """Région 53 and, for Rennes, an admin of the commune, of its EPCI, of
-    its département, and a sysadmin."""
-    from ckan import plugins
-    plugins.load_all()
-    reset_db()
-    for plugin in MIGRATED_PLUGINS:
-        migrate_db_for(plugin)
-    load({"region": "53"})
+def tree(region_53_once):
+    """For Rennes, an admin of the commune, of its EPCI, of its
+    département, and a sysadmin."""
     people = {"sysadmin": factories.Sysadmin(password=PASSWORD)["name"]}
     for who, organization in (("commune admin", RENNES), ("EPCI admin", EPCI),
                               ("département admin", DEPARTEMENT)):
         people[who] = factories.User(password=PASSWORD)["name"]
         helpers.call_action("organization_member_create", id=organization,
                             username=people[who], role="admin")
-    yield people
-    plugins.unload_non_system_plugins()
+    return people
 
 
 def hierarchy() -> list:

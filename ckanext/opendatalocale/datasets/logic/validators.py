@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib.navl.dictization_functions import Missing
 
 from ckanext.opendatalocale.scdl import UnknownSchema, UnknownVersion, catalogue
 from ckanext.opendatalocale.scdl import territory
+from ckanext.opendatalocale.territories import tree
 
 __all__ = ["scdl_territory_code", "scdl_after_start", "scdl_default_frequency",
            "scdl_default_license", "scdl_resource_schema"]
@@ -29,11 +31,15 @@ def _entry(data: dict):
 
 def scdl_territory_code(key, data, errors, context):
     """A COG code or an EPCI SIREN; when empty, the code of the publishing
-    organisation if it is a territory (``commune-35238`` → 35238)."""
+    organisation if it is a territory (``commune-35238`` → 35238).
+
+    A fact, not a claim: the territory of the publishing organisation or one
+    within it (Cesson-Sévigné's editor cannot say her dataset covers Paris),
+    unless a sysadmin sets it."""
     value = data.get(key)
+    org_id = data.get(("owner_org",))
+    org = model.Group.get(org_id) if org_id and not _empty(org_id) else None
     if _empty(value):
-        org_id = data.get(("owner_org",))
-        org = model.Group.get(org_id) if org_id and not _empty(org_id) else None
         code = territory.code_of_organization(org.name if org else None)
         data[key] = code or ""
         return
@@ -44,6 +50,29 @@ def scdl_territory_code(key, data, errors, context):
             "(e.g. 53), or the SIREN number of the EPCI (9 digits)."))
         return
     data[key] = territory.normalise(str(value))
+    if not _may_claim(data[key], org, data, context):
+        errors[key].append(tk._(
+            "The territory covered is that of the organisation ({organisation}) or one "
+            "within it: {code} is neither.").format(
+                organisation=org.display_name if org else "—", code=data[key]))
+
+
+def _may_claim(code: str, org, data: dict, context) -> bool:
+    if context.get("ignore_auth") or authz.is_sysadmin(context.get("user")):
+        return True
+    if org is None:
+        return False
+    stored = model.Package.get(data.get(("id",)) or "") if data.get(("id",)) else None
+    if stored is not None and stored.owner_org == org.id and \
+            stored.extras.get("territory_code") == code:
+        return True  # as it was (a sysadmin's choice stays through an editor's edit)
+    own = tree.covered_territory(None, org.id)
+    if code == territory.normalise((own["code"] or "") if own else
+                                  territory.code_of_organization(org.name) or ""):
+        return True
+    covered = tree.covered_territory(code, org.id)
+    return bool(covered and covered["id"]) and \
+        org.id in {a["id"] for a in tree.ancestors(covered["id"])}
 
 
 def scdl_after_start(key, data, errors, context):
