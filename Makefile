@@ -31,13 +31,15 @@ serve: install config database demo
 	@# the jobs worker checks large files in the background; it stops with the server.
 	@# Threaded, so that one idle connection does not block the others; no Werkzeug
 	@# debugger (its /console runs Python) and no reloader (it restarts on any edit).
+	@# Web assets built first: threads building a bundle at once fail (webassets).
+	$(CKAN) asset build
 	$(CKAN) jobs worker & WORKER=$$!; trap 'kill $$WORKER' EXIT INT TERM; \
 		$(CKAN) run -H $(HOST) -p $(PORT) --threaded --disable-debugger --disable-reloader
 
 ## serve-prod: install, configure, migrate, then serve under gunicorn with the jobs worker
 serve-prod: install config database
 	@echo "Portail servi par gunicorn (deploy/gunicorn.conf.py) sur $(SITE_URL)"
-	@# built before the workers start: threads building a bundle at once fail (webassets)
+	@# web assets built before the workers start, as for serve
 	$(CKAN) asset build
 	$(CKAN) jobs worker & WORKER=$$!; trap 'kill $$WORKER' EXIT INT TERM; \
 		CKAN_INI=$(CONFIG) $(BIN)/gunicorn -c deploy/gunicorn.conf.py --bind $(HOST):$(PORT)
