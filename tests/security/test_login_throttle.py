@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from ckan.tests import factories
 
-from .conftest import PASSWORD, log_in
+from .conftest import PASSWORD, csrf, log_in
 
 BLOCKED = "temporairement bloquée"
 
@@ -57,7 +57,6 @@ class TestLoginThrottle:
         assert log_in(app.test_client(), user["name"]).status_code == 429
         other_address = app.test_client()
         page = other_address.get("/user/login")
-        from .conftest import csrf
         response = other_address.post(
             "/user/login", environ_base={"REMOTE_ADDR": "192.0.2.7"},
             data={"login": user["name"], "password": PASSWORD, "_csrf_token": csrf(page.body)},
@@ -73,3 +72,14 @@ class TestLoginThrottle:
         assert log_in(client, user["name"]).status_code == 429
         time.sleep(2.1)
         assert log_in(client, user["name"]).status_code == 302
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_a_nul_byte_in_the_login_is_a_failed_login_not_an_error(app, user):
+    client = app.test_client()
+    response = log_in(client, user["name"] + "\x00")
+    assert response.status_code == 400
+    assert "identifiant ou mot de passe incorrect" in response.body
+    for _ in range(29):
+        assert log_in(client, user["name"] + "\x00").status_code == 400
+    assert log_in(client, user["name"]).status_code == 429  # the address's 30 failures

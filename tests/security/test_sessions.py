@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from ckan.tests import factories
 
-from .conftest import PASSWORD, log_in
+from .conftest import log_in
 
 
 def dashboard_user(client) -> int:

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from typing import Any, Optional, Union
+from typing import Any, Optional
 
 import flask_login
-from flask import Response
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
@@ -51,16 +50,27 @@ class SecurityPlugin(Translation, p.SingletonPlugin):
     def identify(self) -> None:
         sessions.check_login()
 
-    def login(self) -> Optional[Union[Response, tuple[str, int, dict[str, str]]]]:
+    def login(self) -> Optional[tuple[str, int, dict[str, str]]]:
         if tk.request.method != "POST":
             return None
-        wait = throttle.seconds_blocked(tk.request.form.get("login", ""))
+        login = tk.request.form.get("login", "")
+        if "\x00" in login:
+            # CKAN would look the name up in PostgreSQL, which refuses NUL
+            throttle.record_failure(login)
+            return _login_form(tk._("Login failed. Bad username or password."), 400)
+        wait = throttle.seconds_blocked(login)
         if wait is None:
             return None
-        tk.h.flash_error(tk._(
-            "Too many failed logins: logging in to this account is temporarily "
-            "blocked. Try again in %(minutes)s min.") % {"minutes": -(-wait // 60)})
-        return tk.render("user/login.html", {}), 429, {"Retry-After": str(wait)}
+        return _login_form(tk._(
+            "Too many failed logins: logging in is temporarily blocked. "
+            "Try again in %(minutes)s min.") % {"minutes": -(-wait // 60)},
+            429, {"Retry-After": str(wait)})
+
+
+def _login_form(error: str, status: int, headers: Optional[dict[str, str]] = None
+                ) -> tuple[str, int, dict[str, str]]:
+    tk.h.flash_error(error)
+    return tk.render("user/login.html", {}), status, headers or {}
 
 
 def _forget_failures(sender: Any, user: Any, **kwargs: Any) -> None:

@@ -5,6 +5,7 @@ A successful login clears its account's count, not its address's (else one
 valid account would reset an attacker's address)."""
 from __future__ import annotations
 
+import hashlib
 import time
 from typing import Any, Optional
 
@@ -63,10 +64,15 @@ def _account_counter(account: str) -> tuple[limits.RateLimitItem, tuple[str, str
 
 
 def _account(login: str) -> str:
-    """One count per account, whether tried by name or by e-mail."""
+    """One count per account, whether tried by name or by e-mail; logins of
+    no account are hashed (a key of bounded size, whatever was sent)."""
     login = login.strip()
-    user = (model.User.by_name(login) or model.User.by_email(login)) if login else None
-    return user.id if user else login.lower()
+    # PostgreSQL refuses NUL in a query, and no account name holds one
+    named = login and "\x00" not in login
+    user = (model.User.by_name(login) or model.User.by_email(login)) if named else None
+    if user:
+        return user.id
+    return "unknown-" + hashlib.sha256(login.lower().encode()).hexdigest()
 
 
 def _limiter() -> MovingWindowRateLimiter:
