@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from ckan.tests import factories
 
-from .conftest import log_in
+from .conftest import PASSWORD, log_in
 
 
 def dashboard_user(client) -> int:
@@ -50,6 +50,18 @@ class TestLogout:
         first.get("/user/_logout")
         assert dashboard_user(first) == 302
         assert dashboard_user(second) == 200
+
+    def test_a_password_change_ends_every_session_of_the_user(self, app, user):
+        from ckan.tests import helpers
+        intruder, owner = app.test_client(), app.test_client()
+        log_in(intruder, user["name"])
+        log_in(owner, user["name"])
+        helpers.call_action("user_patch", {"user": user["name"]}, id=user["id"],
+                            password="a new horse battery", old_password=PASSWORD)
+        assert dashboard_user(intruder) == 302
+        assert dashboard_user(owner) == 302
+        assert log_in(owner, user["name"], "a new horse battery").status_code == 302
+        assert dashboard_user(owner) == 200
 
     def test_no_remember_me_cookie_is_written_nor_accepted(self, app, user):
         import flask_login.utils

@@ -5,12 +5,15 @@ Flask-Login's "remember me" cookie is an HMAC of that id: a copy taken before
 logout authenticates for as long as it lasts (a year for the session cookie).
 Each login here gets a random id, registered in Redis for the session's
 lifetime and kept in the session; logout deletes it, and a session whose
-login id is not registered is anonymous. Remember-me cookies, which cannot
+login id is not registered is anonymous, and so is one opened before the
+user's password last changed (changing it ends every session, the
+intruder's included). Remember-me cookies, which cannot
 carry that id, are never written and are cleared when received: CKAN's
 session cookie already outlives the browser (``SESSION_PERMANENT``).
 """
 from __future__ import annotations
 
+import hashlib
 import secrets
 from typing import Any
 
@@ -30,7 +33,7 @@ _LOGIN_FIELDS = ("_user_id", "_fresh", "_id", LOGIN_KEY)
 def open_login(sender: Any, user: model.User, **kwargs: Any) -> None:
     """Receiver of Flask-Login's ``user_logged_in``."""
     login_id = secrets.token_urlsafe(32)
-    connect_to_redis().set(_redis_key(login_id), user.id,
+    connect_to_redis().set(_redis_key(login_id), _holder(user),
                            ex=tk.config["PERMANENT_SESSION_LIFETIME"])
     session[LOGIN_KEY] = login_id
     session.pop("_remember", None)
@@ -58,7 +61,14 @@ def _is_live(login_id: Any, user_id: str) -> bool:
     if not isinstance(login_id, str):
         return False
     registered = connect_to_redis().get(_redis_key(login_id))
-    return registered is not None and registered.decode() == user_id
+    user = model.User.get(user_id) if registered is not None else None
+    return user is not None and registered.decode() == _holder(user)
+
+
+def _holder(user: model.User) -> str:
+    """The user and a digest of the password hash the login was opened with."""
+    digest = hashlib.sha256((user.password or "").encode()).hexdigest()
+    return f"{user.id} {digest}"
 
 
 def _redis_key(login_id: str) -> str:
