@@ -31,8 +31,11 @@ control_socket_disable = True
 
 
 def post_fork(server, worker):
-    from psycogreen.gevent import patch_psycopg
-    patch_psycopg()
+    # psycopg2 is C code gevent cannot patch: without this, a query would
+    # stop every other request of the worker until PostgreSQL answers
+    if server.cfg.worker_class_str == "gevent":
+        from psycogreen.gevent import patch_psycopg
+        patch_psycopg()
 
 
 # gunicorn's timeout bounds a request only while it holds the whole worker;
@@ -64,6 +67,6 @@ def post_request(worker, req, environ, resp):
 
 
 def worker_exit(server, worker):
-    # a thread still stuck in a request would keep the process from exiting
+    # a request still under way in a thread would keep the process from exiting
     if getattr(worker, "request_starts", None):
         os._exit(1)
