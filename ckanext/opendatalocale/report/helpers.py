@@ -7,7 +7,10 @@ import ckan.plugins.toolkit as tk
 
 from . import status as st
 
-__all__ = ["observatoire_status_label", "observatoire_statuses", "observatoire_percent"]
+__all__ = ["observatoire_status_label", "observatoire_statuses", "observatoire_percent",
+           "observatoire_portal_progress", "home_latest_datasets"]
+
+PORTAL_TERRITORY = "ckanext.opendatalocale.report.portal_territory"
 
 
 def observatoire_status_label(status: str) -> str:
@@ -25,3 +28,23 @@ def observatoire_percent(share: Optional[float]) -> str:
     if share is None:
         return "–"
     return f"{round(share * 100)}\u202f%"
+
+
+def observatoire_portal_progress() -> Optional[dict]:
+    """The home page's socle commun: the portal's territory and, for each
+    SCDL type, how many of its communes publish it and how many conform.
+    None when the territory is unknown (the home page then says nothing)."""
+    territory = tk.config.get(PORTAL_TERRITORY) or None
+    try:
+        report = tk.get_action("scdl_compliance_show")(
+            {"ignore_auth": True}, {"territory": territory})
+    except tk.ObjectNotFound:
+        return None
+    return {"territory": report["territory"], "totals": report["totals"]}
+
+
+def home_latest_datasets(limit: int = 5) -> list[dict]:
+    """The public datasets changed last, newest first."""
+    result = tk.get_action("package_search")(
+        {}, {"sort": "metadata_modified desc", "rows": limit, "include_private": False})
+    return result["results"]

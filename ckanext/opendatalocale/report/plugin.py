@@ -11,6 +11,7 @@ from ckanext.opendatalocale.translation import Translation
 @tk.blanket.auth_functions
 @tk.blanket.blueprints
 @tk.blanket.helpers
+@tk.blanket.config_declarations
 class ReportPlugin(Translation, p.SingletonPlugin):
     """Pages /observatoire, exports and the ``scdl_compliance_show`` action.
 
