@@ -82,7 +82,9 @@ config: install
 		"ckan.locale_default = fr" \
 		"ckan.locales_offered = fr en" \
 		"ckan.display_timezone = Europe/Paris" \
+		"ckan.uploads_enabled = true" \
 		"ckan.storage_path = $(STORAGE)" \
+		"ckanext.opendatalocale.report.portal_territory = departement-$(shell echo '$(DEPARTEMENT)' | tr A-Z a-z)" \
 		"ckan.csrf_protection.ignore_extensions = false" \
 		"ckan.auth.create_user_via_web = false" \
 		"ckan.auth.user_create_organizations = false" \

@@ -37,6 +37,7 @@ setup(
         "python-stdnum>=2.0",
         "xlsxwriter>=3.2",
         "ckanext-dcat>=2.4.4,<2.5",
+        "limits>=5.8,<6",
     ],
     entry_points={
         "ckan.plugins": [
