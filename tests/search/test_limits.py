@@ -202,3 +202,12 @@ def test_a_search_over_its_time_budget_is_stopped(app, ckan_config, monkeypatch)
     body = app.post(URL, json={"fq": heavy}, status=409).json
     assert body["error"]["message"] == (
         "Search error: 'La recherche a duré plus de 1 ms et a été interrompue'")
+
+
+def test_organisation_and_home_pages_never_fail(app):
+    """The organisation page turns a refused search into its notice; the home
+    page builds its own queries."""
+    for query in (OUT_OF_RANGE_DATES[0], f"title:{WORD}", "budget\x00"):
+        response = app.get("/organization/org-a", query_string={"q": query}, status=None)
+        assert response.status_code in (200, 400), (query, response.status_code)
+    app.get("/", status=200)

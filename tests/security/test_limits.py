@@ -229,3 +229,21 @@ class TestForms:
         assert response.status_code == 200
         assert NUL in response.body
         assert datasets() == 0
+
+
+class TestUsers:
+    def test_create_writes_nothing(self, app, editor):
+        error = refused(app, editor, "user_create", name="agent", email="agent@example.org",
+                        password="correct horse battery", about="Secrétaire\x00")
+        assert error == {"about": [NUL]}
+        assert model.User.get("agent") is None
+
+    @pytest.mark.parametrize("action", ["user_update", "user_patch"])
+    def test_update_and_patch_write_nothing(self, app, editor, action):
+        user = editor["user"]
+        data = {"id": user["id"], "fullname": "Agent\x00"}
+        if action == "user_update":
+            data["email"] = user["email"]
+        assert refused(app, editor, action, **data) == {"fullname": [NUL]}
+        assert helpers.call_action("user_show", id=user["id"])["fullname"] == \
+            user["fullname"]

@@ -4,7 +4,8 @@ Each checks its input before the core action runs, so that a hostile value is
 a validation error (409, the field's message in the form) and nothing is
 written, for every dataset type, scheming's included. ``package_update`` is
 also the path of ``package_patch``, ``package_revise`` and every resource
-action; organisations and groups go through their create and update.
+action; organisations, groups and users go through their create and update
+(their ``_patch`` too).
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import ckan.plugins.toolkit as tk
 
 __all__ = ["package_create", "package_update", "resource_create", "resource_update",
            "organization_create", "organization_update", "group_create",
-           "group_update"]
+           "group_update", "user_create", "user_update"]
 
 # CKAN limits names, versions and tags to 100 characters, not titles or texts.
 # PostgreSQL holds at most 2 704 bytes in a btree key, and CKAN indexes
@@ -93,6 +94,18 @@ def group_create(next_action, context, data_dict):
 @tk.chained_action
 def group_update(next_action, context, data_dict):
     _check(data_dict, GROUP_LIMITS)
+    return next_action(context, data_dict)
+
+
+@tk.chained_action
+def user_create(next_action, context, data_dict):
+    _check(data_dict, DATASET_LIMITS)
+    return next_action(context, data_dict)
+
+
+@tk.chained_action
+def user_update(next_action, context, data_dict):
+    _check(data_dict, DATASET_LIMITS)
     return next_action(context, data_dict)
 
 
