@@ -31,6 +31,7 @@ def conformity_of(resources: list[dict[str, Any]]) -> str | None:
 
 @tk.blanket.actions
 @tk.blanket.auth_functions
+@tk.blanket.blueprints
 @tk.blanket.helpers
 @tk.blanket.cli
 @tk.blanket.config_declarations
