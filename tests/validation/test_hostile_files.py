@@ -208,6 +208,11 @@ def test_a_check_in_error_is_offered_again_on_the_page(app, editor, add_file, mo
     assert status(resource_["id"])["status"] == "error"
     monkeypatch.undo()
     check_again = f"/dataset/subventions-2025/resource/{resource_['id']}/verifier"
+    page = f"/subventions/subventions-2025/resource/{resource_['id']}"
+    editor_page = app.get(page, headers={"Authorization": token_of(editor)}).body
+    assert "Vérifier de nouveau" in editor_page
+    assert f"/resource/{resource_['id']}/verifier\"" in editor_page
+    assert "Vérifier de nouveau" not in app.get(page).body
     outsider = app.post(check_again, headers={"Authorization": token_of(factories.User())})
     assert outsider.status_code == 403
     assert status(resource_["id"])["status"] == "error"
