@@ -180,3 +180,23 @@ def test_a_sysadmin_sees_the_facts_as_fields(app, tree):
     page = soup(client.get(f"/organization/edit/{RENNES}"))
     assert not page.select_one("#field-name").has_attr("readonly")
     assert page.select_one("#field-parent")["value"] == EPCI
+
+
+def test_a_plain_group_cannot_be_hung_under_a_territory(tree):
+    """A group under a territory would give the territory's admins rights on
+    it: its creator (anyone may create groups by default) is refused."""
+    creator = factories.User()["name"]
+    before = hierarchy()
+    with pytest.raises(logic.NotAuthorized):
+        helpers.call_action("group_create", {"user": creator, "ignore_auth": False},
+                            name="groupe-voirie", groups=[{"name": RENNES}])
+    group = helpers.call_action("group_create", {"user": creator}, name="groupe-voirie")
+    with pytest.raises(logic.NotAuthorized):
+        helpers.call_action("group_patch", {"user": creator, "ignore_auth": False},
+                            id=group["id"], groups=[{"name": EPCI}])
+    helpers.call_action("group_patch", {"user": creator, "ignore_auth": False},
+                        id=group["id"], description="Voirie")  # other edits still work
+    after = hierarchy()
+    links_after = [link for link in after[0] if link not in before[0]]
+    assert links_after == [] and helpers.call_action(
+        "group_show", id="groupe-voirie")["groups"] == []

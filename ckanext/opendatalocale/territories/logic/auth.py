@@ -16,7 +16,8 @@ import ckan.plugins.toolkit as tk
 
 from .. import tree
 
-__all__ = ["organization_delete", "group_delete", "member_create", "member_delete"]
+__all__ = ["organization_delete", "group_delete", "member_create", "member_delete",
+           "group_create", "group_update"]
 
 
 def _is_territory(data_dict) -> bool:
@@ -70,3 +71,34 @@ def member_create(next_auth, context, data_dict):
 @tk.chained_auth_function
 def member_delete(next_auth, context, data_dict):
     return _hierarchy(next_auth, context, data_dict)
+
+
+def _under_an_organisation(data_dict) -> bool:
+    """Whether a group's ``groups`` (its parents) name an organisation."""
+    parents = (data_dict or {}).get("groups") or []
+    for parent in parents if isinstance(parents, list) else []:
+        if isinstance(parent, dict):
+            group = model.Group.get(str(parent.get("id") or parent.get("name") or ""))
+            if group is not None and group.is_organization:
+                return True
+    return False
+
+
+def _group_parents(next_auth, context, data_dict):
+    # a plain group hung under a territory would give the territory's admins
+    # (and those above, by cascade) rights over it: a hierarchy change too
+    if _under_an_organisation(data_dict):
+        return {"success": False,
+                "msg": tk._("Only the site's administrators change the hierarchy of "
+                            "organisations.")}
+    return next_auth(context, data_dict)
+
+
+@tk.chained_auth_function
+def group_create(next_auth, context, data_dict):
+    return _group_parents(next_auth, context, data_dict)
+
+
+@tk.chained_auth_function
+def group_update(next_auth, context, data_dict):
+    return _group_parents(next_auth, context, data_dict)
