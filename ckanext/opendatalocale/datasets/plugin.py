@@ -10,7 +10,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.exceptions import CkanConfigurationException
 
-from ckanext.opendatalocale.resources import SHARED_TEMPLATES, resource_dir
+from ckanext.opendatalocale.resources import SHARED_ASSETS, SHARED_TEMPLATES, resource_dir
 from ckanext.opendatalocale.scdl import UnknownSchema, catalogue
 from ckanext.opendatalocale.translation import Translation
 
@@ -92,6 +92,7 @@ class DatasetsPlugin(Translation, p.SingletonPlugin):
         if not config.get("licenses_group_url"):
             config["licenses_group_url"] = (resource_dir("schemas") / "licenses.json").as_uri()
         tk.add_template_directory(config, SHARED_TEMPLATES)
+        tk.add_resource(SHARED_ASSETS, "opendatalocale")
 
     # IConfigurable
     def configure(self, config):
