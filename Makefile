@@ -49,6 +49,7 @@ test: install-test
 	$(BIN)/python tools/ensure_database.py "$(TEST_DB_URL)"
 	$(TEST_ENV) $(BIN)/ckan -c test.ini db upgrade
 	bash tools/ensure_chromium.sh
+	bash tools/ensure_axe.sh
 	$(TEST_ENV) $(BIN)/pytest --ckan-ini=test.ini tests
 
 install: $(VENV)/.installed
