@@ -333,7 +333,7 @@ def sanity(engine, types: list[str], site_id: str) -> None:
     """France's totals for one type, every status present, private rows not counted."""
     import ckan.model as model
     from ckanext.opendatalocale.report import compliance
-    from ckanext.opendatalocale.report import status as st
+    from ckanext.opendatalocale.scdl import status as st
 
     report = compliance.build(None, types, site_id)
     model.Session.remove()

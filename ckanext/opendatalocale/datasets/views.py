@@ -8,6 +8,8 @@ import ckan.plugins.toolkit as tk
 from ckanext.opendatalocale.scdl import UnknownSchema, UnknownVersion, catalogue
 from ckanext.opendatalocale.scdl.templates import csv_template, xlsx_template
 
+from . import chooser
+
 __all__ = ["socle_commun"]
 
 socle_commun = Blueprint("socle_commun", __name__, url_prefix="/socle-commun")
@@ -30,8 +32,36 @@ def _version(slug: str):
 
 @socle_commun.route("/")
 def index():
-    """“Add a dataset of the socle commun”: one card per type."""
-    return tk.render("socle_commun/index.html", {"entries": catalogue().entries})
+    """“Add a dataset of the socle commun”: one card per type, for the
+    organisation the user publishes for (``?organisation=<name>``, by
+    default the first of hers), with where each type stands for it."""
+    organizations = chooser.publishing_organizations()
+    wanted = tk.request.args.get("organisation") or None
+    chosen = None
+    if wanted is not None:
+        chosen = next((o for o in organizations if wanted in (o["name"], o["id"])), None)
+        if chosen is None:
+            chosen = chooser.organization(wanted[:200])
+            if chosen is None:
+                return tk.abort(404, tk._("There is no organisation “{name}”.").format(
+                    name=wanted[:100]))
+            if not tk.g.user:
+                return tk.abort(403, tk._("Log in to publish for an organisation."))
+            try:
+                tk.check_access("package_create", {"user": tk.g.user},
+                                {"owner_org": chosen["id"]})
+            except tk.NotAuthorized:
+                return tk.abort(403, tk._("You cannot publish for “{name}”: you are not an "
+                                          "editor of this organisation.").format(
+                                              name=chosen["title"]))
+            organizations = [chosen] + organizations
+    elif organizations:
+        chosen = organizations[0]
+    cards = chooser.type_states(chosen) if chosen else None
+    return tk.render("socle_commun/index.html", {
+        "entries": catalogue().entries, "organizations": organizations,
+        "groups": chooser.publishing_groups(organizations),
+        "chosen": chosen, "cards": {c["slug"]: c for c in cards} if cards else {}})
 
 
 @socle_commun.route("/<slug>/")

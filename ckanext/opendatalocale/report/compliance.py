@@ -24,7 +24,7 @@ from typing import Any, Optional
 
 import ckan.model as model
 
-from . import status as st
+from ckanext.opendatalocale.scdl import status as st
 
 __all__ = ["LEVELS", "Territory", "Counts", "Row", "Report", "build", "UnknownTerritory"]
 

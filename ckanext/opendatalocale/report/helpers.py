@@ -5,7 +5,7 @@ from typing import Optional
 
 import ckan.plugins.toolkit as tk
 
-from . import status as st
+from ckanext.opendatalocale.scdl import status as st
 
 __all__ = ["observatoire_status_label", "observatoire_statuses", "observatoire_percent",
            "observatoire_portal_progress", "home_latest_datasets"]

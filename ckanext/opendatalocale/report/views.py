@@ -12,7 +12,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.opendatalocale.scdl.spreadsheet import spreadsheet_safe
 
-from . import status as st
+from ckanext.opendatalocale.scdl import status as st
 from .logic.action import head_dict, keep_row, parse, report, row_dict, territory_dict
 
 __all__ = ["observatoire"]

@@ -7,7 +7,7 @@ import ckan.plugins.toolkit as tk
 
 from . import tree
 
-__all__ = ["territory_ancestors", "territory_children", "territory_fields",
+__all__ = ["territory_ancestors", "territory_children", "territory_fields", "territory_placed",
            "territory_level_label", "territory_level_options", "territory_roots"]
 
 def _levels() -> dict[str, str]:
@@ -17,6 +17,11 @@ def _levels() -> dict[str, str]:
 
 def territory_ancestors(group_id: str) -> list[dict[str, Any]]:
     return tree.ancestors(group_id)
+
+
+def territory_placed(group_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Level, parent, obligation of many organisations at once (by id)."""
+    return tree.placed(group_ids)
 
 
 def territory_fields(group_id: str) -> dict[str, str]:

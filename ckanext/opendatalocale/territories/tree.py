@@ -17,7 +17,7 @@ from .loader import EXTRAS
 __all__ = ["ancestors", "children", "datasets_below", "roots", "refresh_table", "TERRITORY_ROWS",
            "REFRESH_TABLE", "TERRITORY_TABLE_EXISTS", "direct_memberships_with_roles", "territory_fields",
            "would_loop", "parent_of", "is_territory", "territories_named",
-           "covered_territory", "candidate_names"]
+           "covered_territory", "candidate_names", "placed"]
 
 # bounded twice: a group already on the path ends it (a loop written by
 # hand cannot make it run forever nor list a territory twice) and so does
@@ -75,6 +75,31 @@ def direct_memberships_with_roles(user_id: str) -> list[tuple[str, str]]:
         "WHERE m.table_name = 'user' AND m.table_id = :user AND m.state = 'active' "
         "AND g.state = 'active' AND g.is_organization"), {"user": user_id}).all()
     return [(r[0], r[1]) for r in rows]
+
+
+_PLACED = sa.text("""
+SELECT g.id, g.name, g.title,
+       max(e.value) FILTER (WHERE e.key = 'territory_level') AS level,
+       max(e.value) FILTER (WHERE e.key = 'obligation') AS obligation,
+       (SELECT m.table_id FROM member m WHERE m.group_id = g.id AND m.table_name = 'group'
+          AND m.state = 'active' AND m.table_id <> g.id ORDER BY m.table_id LIMIT 1
+       ) AS parent_id
+FROM "group" g LEFT JOIN group_extra e ON e.group_id = g.id AND e.state = 'active'
+     AND e.key IN ('territory_level', 'obligation')
+WHERE g.id = ANY(:ids) AND g.is_organization AND g.state = 'active'
+GROUP BY g.id
+""")
+
+
+def placed(group_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Where each of these organisations stands in the tree, in one query:
+    ``{id: {id, name, title, level, obliged, parent_id}}``."""
+    if not group_ids:
+        return {}
+    rows = model.Session.execute(_PLACED, {"ids": list(group_ids)}).mappings()
+    return {r["id"]: {"id": r["id"], "name": r["name"], "title": r["title"],
+                      "level": r["level"], "obliged": r["obligation"] == "true",
+                      "parent_id": r["parent_id"]} for r in rows}
 
 
 def territory_fields(group_id: str) -> dict[str, str]:
@@ -254,3 +279,4 @@ def candidate_names(code: str) -> list[str]:
     """The organisation names a territory code may have, most likely first."""
     return [territory.organization_name(level, code)
             for level in territory.levels_of_code(code)]
+

@@ -8,7 +8,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.opendatalocale.scdl import catalogue
 
 from .. import compliance
-from .. import status as st
+from ckanext.opendatalocale.scdl import status as st
 
 __all__ = ["scdl_compliance_show"]
 

@@ -1,5 +1,6 @@
-"""What a cell of the observatoire says: the status of a commune for one
-SCDL type, from its public datasets of that type (no CKAN import).
+"""Where a collectivité stands for one SCDL type (no CKAN import): the status
+of each of its datasets, and of the collectivité — a cell of the
+observatoire, a card of the socle-commun chooser.
 
 A dataset is *périmé* when it is older than the update frequency it declares
 (computed against today, never stored); otherwise it is *conforme*,
@@ -13,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Optional
 
 __all__ = ["STATUSES", "ABSENT", "UNCHECKED", "INVALID", "STALE", "CONFORMANT",
-           "FREQUENCY_PERIODS", "dataset_status", "best"]
+           "FREQUENCY_PERIODS", "conformity", "dataset_status", "best", "rank"]
 
 ABSENT = "absent"
 UNCHECKED = "sans-validation"
@@ -34,6 +35,21 @@ FREQUENCY_PERIODS = {
     "SEMIANNUAL": timedelta(days=183),
     "ANNUAL": timedelta(days=366),
 }
+
+
+def conformity(validation_statuses: list[Optional[str]]) -> Optional[str]:
+    """One word for the checks of a dataset's SCDL files (CKAN-validation's
+    statuses): conforme when every one of them validated, else invalide,
+    en-cours or non-valide (never checked); None without SCDL file."""
+    if not validation_statuses:
+        return None
+    if all(s == "success" for s in validation_statuses):
+        return "conforme"
+    if any(s in ("failure", "error") for s in validation_statuses):
+        return "invalide"
+    if any(s in ("running", "created") for s in validation_statuses):
+        return "en-cours"
+    return "non-valide"
 
 
 def dataset_status(conformity: Optional[str], modified: Optional[datetime],
