@@ -7,8 +7,11 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.opendatalocale.scdl import UnknownSchema, catalogue
 
+from .chooser import scdl_organization_choices, scdl_published_by
+
 __all__ = ["scdl_entries", "scdl_entry", "scdl_title", "scdl_schema_versions",
-           "scdl_field_type", "scdl_field_constraints", "humanize_entity_type"]
+           "scdl_field_type", "scdl_field_constraints", "humanize_entity_type",
+           "scdl_organization_choices", "scdl_published_by"]
 
 def N_(message: str) -> str:
     """Mark a message for extraction: translated where it is shown."""
