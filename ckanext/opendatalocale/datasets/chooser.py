@@ -197,3 +197,43 @@ def type_states(organization: dict[str, Any], user: Optional[str] = None,
                       "main": datasets[0] if datasets else None,
                       "obliged": bool(organization.get("obliged"))})
     return cards
+
+
+def scdl_organization_choices(selected: Optional[str] = None) -> list[dict[str, Any]]:
+    """The organisation select of the dataset form, grouped as the chooser
+    groups them. A sysadmin gets CKAN's flat list (she may publish anywhere);
+    the dataset's current organisation stays offered on its edit form."""
+    account = tk.g.userobj
+    if account is None:
+        return []
+    if account.sysadmin:
+        return [{"label": None, "organizations": [
+            {"id": o["id"], "name": o["name"], "title": o.get("display_name") or o["name"]}
+            for o in tk.h.organizations_available("create_dataset")]}]
+    organizations = publishing_organizations()
+    if selected and all(selected not in (o["id"], o["name"]) for o in organizations):
+        current = organization(selected)
+        if current is not None:
+            organizations = [current] + organizations
+    return publishing_groups(organizations)
+
+
+def scdl_published_by(dataset: dict[str, Any]) -> Optional[dict[str, Any]]:
+    """The territory that published a dataset *for* its organisation ("publié
+    par Rennes Métropole pour Clayes"): the nearest territory above the
+    organisation of which the dataset's creator is a member, when she is not
+    a member of the organisation itself. Read from the memberships of now: a
+    decision (no field to keep in step with the hierarchy)."""
+    creator, owner = dataset.get("creator_user_id"), dataset.get("owner_org")
+    if not creator or not owner:
+        return None
+    memberships = {row[0] for row in model.Session.query(model.Member.group_id).filter(
+        model.Member.table_name == "user", model.Member.table_id == creator,
+        model.Member.state == "active")}
+    if owner in memberships or not memberships:
+        return None
+    ancestors = getattr(tk.h, "territory_ancestors", None)
+    for ancestor in reversed(ancestors(owner) if ancestors else []):
+        if ancestor["id"] in memberships:
+            return ancestor
+    return None
