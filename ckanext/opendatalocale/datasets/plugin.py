@@ -20,6 +20,9 @@ PLUGIN = "opendatalocale_datasets"
 SCHEMING = "scheming_datasets"
 SCHEMING_DEFAULT_PRESETS = "ckanext.scheming:presets.json"
 VERSION_FIELD = "vocab_scdl_schema_version"  # multi-valued: a vocab_* field in Solr
+# the type's titles in every language, searchable ("délibérations" finds a
+# dataset of that type whatever its title): Solr copies vocab_* into text
+TYPE_TITLE_FIELD = "vocab_scdl_type_title"
 log = logging.getLogger(__name__)
 
 
@@ -102,9 +105,11 @@ class DatasetsPlugin(Translation, p.SingletonPlugin):
 
     # IFacets
     def dataset_facets(self, facets_dict: OrderedDict, package_type: str) -> OrderedDict:
-        facets_dict["dataset_type"] = tk._("SCDL type")
-        facets_dict[VERSION_FIELD] = tk._("Schema version")
-        return facets_dict
+        """The SCDL type before core's facets, the schema version last."""
+        ordered = OrderedDict([("dataset_type", tk._("SCDL type"))])
+        ordered.update(facets_dict)
+        ordered[VERSION_FIELD] = tk._("Schema version")
+        return ordered
 
     def organization_facets(self, facets_dict, organization_type, package_type):
         return self.dataset_facets(facets_dict, package_type)
@@ -114,11 +119,13 @@ class DatasetsPlugin(Translation, p.SingletonPlugin):
 
     # IPackageController
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
-        """Index the schema versions the dataset's files follow."""
+        """Index the type's titles and the schema versions the dataset's
+        files follow."""
         try:
-            catalogue().get(pkg_dict.get("dataset_type") or "")
+            entry = catalogue().get(pkg_dict.get("dataset_type") or "")
         except UnknownSchema:
             return pkg_dict
+        pkg_dict[TYPE_TITLE_FIELD] = sorted(set(entry.title.values()))
         resources = json.loads(pkg_dict.get("data_dict") or "{}").get("resources", [])
         versions = sorted({r["schema_version"] for r in resources if r.get("schema_version")})
         if versions:

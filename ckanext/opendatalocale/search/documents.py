@@ -12,7 +12,10 @@ every plugin's ``before_dataset_index``). Here it becomes:
   each exact-match value and ``field`` for each present field, under a GIN
   index: filters and ``field:*``), and four text blobs for the weighted French
   ``tsvector`` (what Solr copies into its catch-all ``text`` field): title (A),
-  notes (B), names, tags, groups and organisation (C), everything else (D).
+  notes (B), names, tags, groups, organisation, the publisher's title and
+  the SCDL type's title (C), everything else (D) — the titles of the
+  territories above the publisher among them: "Rennes" finds the datasets of
+  the commune Rennes before those of the communes of Rennes Métropole.
 """
 from __future__ import annotations
 
@@ -38,6 +41,8 @@ _MAX_SORT_KEY = 600  # characters: at most 2 400 bytes
 _WEIGHT_A = ("title",)
 _WEIGHT_B = ("notes",)
 _WEIGHT_C = ("name", "tags", "groups", "organization")
+# vocab_* fields weigh C, but these: text matched less than the dataset's own
+_WEIGHT_D = ("vocab_territory_titles",)
 
 # single-valued string fields of CKAN's schema that every page filters on:
 # columns of the narrow table
@@ -51,6 +56,9 @@ _NOT_FAST_FACETS = {
     "isopen", "private", "type", "num_resources", "num_tags", "url", "res_url",
     "res_type", "version", "author_email", "maintainer_email", "ckan_url",
     "download_url", "revision_id", "urls",
+    # titles indexed as text (territories and SCDL types facet by their
+    # names and slugs, which have their own fields)
+    "vocab_publisher", "vocab_territory_titles", "vocab_scdl_type_title",
 }
 
 
@@ -151,7 +159,8 @@ def build_row(solr_doc: dict[str, Any], schema: Optional[SolrSchema] = None) -> 
             facets.extend(f"{key}={as_text(v)}" for v in values)
         if key == "text" or schema.copied_into(key, "text"):
             bucket = ("a" if key in _WEIGHT_A else "b" if key in _WEIGHT_B
-                      else "c" if key in _WEIGHT_C or key.startswith("vocab_")
+                      else "c" if key in _WEIGHT_C or (key.startswith("vocab_")
+                                                       and key not in _WEIGHT_D)
                       else "d")
             blobs[bucket].extend(as_text(v) for v in values)
     first = {k: v[0] for k, v in doc.items()}

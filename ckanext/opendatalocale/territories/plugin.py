@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import json
 import re
+from collections import OrderedDict
 from typing import Any
 
 import ckan.authz as authz
@@ -11,10 +13,10 @@ from ckan.lib.plugins import DefaultOrganizationForm, DefaultPermissionLabels
 
 from ckanext.opendatalocale.translation import Translation
 
-from . import moves, tree
+from . import helpers, moves, places, tree
 from .loader import EXTRAS
 
-TERRITORIES_FIELD = "vocab_territories"  # the owner and its ancestors (multi-valued)
+from .places import ABOVE_FIELD, PUBLISHER_FIELD, TERRITORIES_FIELD
 # the territory a dataset covers (single-valued): commune/epci/departement/region
 # and its INSEE code (SIREN for an EPCI), for harvesters' filters and facets
 LEVEL_FIELD, CODE_FIELD = "territory_level", "territory_code"
@@ -26,9 +28,20 @@ def _cascading_roles() -> list[str]:
     return roles.split() if isinstance(roles, str) else list(roles or [])
 
 
+def _publisher_title(pkg_dict: dict[str, Any]) -> str | None:
+    """The organisation's title, from the dataset CKAN is indexing."""
+    organization = json.loads(pkg_dict.get("data_dict") or "{}").get("organization")
+    return (organization or {}).get("title") or None
+
+
+def _template_helpers() -> dict[str, Any]:
+    return {name: getattr(module, name) for module, names in (
+        (helpers, helpers.__all__), (places, ["territory_place"])) for name in names}
+
+
 @tk.blanket.actions
 @tk.blanket.cli
-@tk.blanket.helpers
+@tk.blanket.helpers(_template_helpers)
 @tk.blanket.validators
 @tk.blanket.auth_functions
 class TerritoriesPlugin(Translation, DefaultOrganizationForm, p.SingletonPlugin):
@@ -41,6 +54,7 @@ class TerritoriesPlugin(Translation, DefaultOrganizationForm, p.SingletonPlugin)
     p.implements(p.IPermissionLabels)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IOrganizationController, inherit=True)
+    p.implements(p.IFacets, inherit=True)
 
     # IConfigurer
     def update_config(self, config):
@@ -134,26 +148,58 @@ class TerritoriesPlugin(Translation, DefaultOrganizationForm, p.SingletonPlugin)
                 match.group(0), f'{TERRITORIES_FIELD}:"{group.name}"')
         return search_params
 
-    # IPackageController: the territories a dataset belongs to, for the
-    # organisation pages that list sub-territories
+    # IPackageController: the territories a dataset belongs to (organisation
+    # pages listing sub-territories, the "Territoire" facet) and their titles
+    # as searchable text, from one ancestors query
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         owner = pkg_dict.get("owner_org")
         if owner:
-            names = [a["name"] for a in tree.ancestors(owner)]
+            above = tree.ancestors(owner)
+            names = [a["name"] for a in above]
             if pkg_dict.get("organization"):
                 names.append(pkg_dict["organization"])
             pkg_dict[TERRITORIES_FIELD] = names
+            titles = [a["title"] for a in above if a["title"]]
+            if titles:
+                pkg_dict[ABOVE_FIELD] = titles
+            publisher = _publisher_title(pkg_dict)
+            if publisher:
+                pkg_dict[PUBLISHER_FIELD] = [publisher]
         covered = tree.covered_territory(pkg_dict.get(CODE_FIELD), owner)
         if covered:
             pkg_dict[LEVEL_FIELD] = covered["level"]
             pkg_dict[CODE_FIELD] = covered["code"]
         return pkg_dict
 
+    def after_dataset_search(self, search_results: dict[str, Any],
+                             search_params: dict[str, Any]) -> dict[str, Any]:
+        """Territories by their title in the territory facet."""
+        facet = search_results.get("search_facets", {}).get(TERRITORIES_FIELD)
+        items = (facet or {}).get("items", [])
+        titles = places.titles_of([i["name"] for i in items])
+        for item in items:
+            item["display_name"] = titles.get(item["name"]) or item["display_name"]
+        return search_results
+
+    # IFacets: the territory first (a visitor looks for a place, then a kind
+    # of data), core's and the other plugins' facets after it
+    def dataset_facets(self, facets_dict: OrderedDict, package_type: str) -> OrderedDict:
+        ordered = OrderedDict([(TERRITORIES_FIELD, tk._("Territory"))])
+        ordered.update((k, v) for k, v in facets_dict.items() if k != TERRITORIES_FIELD)
+        return ordered
+
+    def organization_facets(self, facets_dict, organization_type, package_type):
+        return self.dataset_facets(facets_dict, package_type)
+
+    def group_facets(self, facets_dict, group_type, package_type):
+        return self.dataset_facets(facets_dict, package_type)
+
     # IOrganizationController: the territory table follows every change of an
     # organisation (moves in the tree, and the datasets below, follow through
     # ``moves``, whatever the path)
     def edit(self, entity: model.Group) -> None:
         tree.refresh_table(entity.id)
+        places.follow_renaming(entity)
 
     def create(self, entity: model.Group) -> None:
         tree.refresh_table(entity.id)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any
 
 import ckan.plugins as p
@@ -29,6 +30,12 @@ def conformity_of(resources: list[dict[str, Any]]) -> str | None:
     return "non-valide"
 
 
+def conformity_labels() -> dict[str, str]:
+    """The facet's words for :func:`conformity_of`'s values."""
+    return {"conforme": tk._("Compliant"), "invalide": tk._("Not compliant"),
+            "en-cours": tk._("Being checked"), "non-valide": tk._("Not checked")}
+
+
 @tk.blanket.actions
 @tk.blanket.auth_functions
 @tk.blanket.blueprints
@@ -43,10 +50,29 @@ class ValidationPlugin(Translation, p.SingletonPlugin):
     p.implements(p.ITranslation)
     p.implements(p.IResourceController, inherit=True)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IFacets, inherit=True)
 
     # IConfigurer
     def update_config(self, config):
         tk.add_template_directory(config, SHARED_TEMPLATES)
+
+    # IFacets: conformity beside the SCDL type, before core's facets
+    def dataset_facets(self, facets_dict: OrderedDict, package_type: str) -> OrderedDict:
+        ordered, placed = OrderedDict(), False
+        for key, label in facets_dict.items():
+            if key != CONFORMITY_FIELD:
+                ordered[key] = label
+            if key == "dataset_type":
+                ordered[CONFORMITY_FIELD], placed = tk._("Conformity"), True
+        if not placed:
+            ordered[CONFORMITY_FIELD] = tk._("Conformity")
+        return ordered
+
+    def organization_facets(self, facets_dict, organization_type, package_type):
+        return self.dataset_facets(facets_dict, package_type)
+
+    def group_facets(self, facets_dict, group_type, package_type):
+        return self.dataset_facets(facets_dict, package_type)
 
     # IResourceController
     def after_resource_create(self, context, resource: dict[str, Any]) -> None:
@@ -80,3 +106,12 @@ class ValidationPlugin(Translation, p.SingletonPlugin):
         if conformity:
             pkg_dict[CONFORMITY_FIELD] = conformity
         return pkg_dict
+
+    def after_dataset_search(self, search_results: dict[str, Any],
+                             search_params: dict[str, Any]) -> dict[str, Any]:
+        """Conformity in words in its facet (the values stay the API's)."""
+        facet = search_results.get("search_facets", {}).get(CONFORMITY_FIELD)
+        labels = conformity_labels()
+        for item in (facet or {}).get("items", []):
+            item["display_name"] = labels.get(item["name"], item["display_name"])
+        return search_results

@@ -2,6 +2,8 @@
 organisations, and to keep the territory tree a tree."""
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib.dictization import model_dictize
@@ -11,16 +13,83 @@ from .. import tree
 __all__ = ["organization_list", "organization_show", "group_show", "member_create"]
 
 
+# the organisations core's search finds (name, title or description
+# containing q, case ignored), the exact name or title first, then those that
+# begin with q, then the others, each in the order asked for (core's ``sort``)
+_RANKED = """
+SELECT g.name FROM "group" g
+WHERE g.state = 'active' AND g.is_organization AND g.type = :type
+  AND (g.name ILIKE :contains OR g.title ILIKE :contains OR g.description ILIKE :contains)
+  {only}
+ORDER BY CASE WHEN lower(g.name) = lower(:q) OR lower(g.title) = lower(:q) THEN 0
+              WHEN g.name ILIKE :prefix OR g.title ILIKE :prefix THEN 1 ELSE 2 END,
+         g.{field} {direction}, g.name
+LIMIT :limit OFFSET :offset
+"""
+_SORTS = {"title": "title", "name": "name"}
+
+
+def _like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _ranked(context, data_dict) -> list[str] | None:
+    """The page of names in relevance order, or None when core's order
+    stays (no ``q``, a sort by dataset count, API v2's ids)."""
+    q = str(data_dict.get("q") or "").strip()
+    if context.get("api_version") == 2:  # ids, core's order
+        return None
+    sort = str(data_dict.get("sort") or tk.config.get("ckan.default_group_sort") or "title")
+    field, _, direction = sort.strip().partition(" ")
+    if not q or field not in _SORTS or direction.lower() not in ("", "asc", "desc"):
+        return None
+    limit_key = ("ckan.group_and_organization_list_all_fields_max"
+                 if tk.asbool(data_dict.get("all_fields"))
+                 else "ckan.group_and_organization_list_max")
+    schema = {"limit": [tk.get_validator("ignore_missing"),
+                        tk.get_validator("natural_number_validator")],
+              "offset": [tk.get_validator("ignore_missing"),
+                         tk.get_validator("natural_number_validator")]}
+    paging, errors = tk.navl_validate(
+        {k: data_dict[k] for k in ("limit", "offset") if data_dict.get(k) not in (None, "")},
+        schema, context)
+    if errors:
+        raise tk.ValidationError(errors)
+    limit = min(int(paging.get("limit") or tk.config.get(limit_key)), tk.config.get(limit_key))
+    only = data_dict.get("organizations") or data_dict.get("groups")
+    if isinstance(only, str):
+        only = [n.strip() for n in only.split(",") if n.strip()]
+    sql = _RANKED.format(field=_SORTS[field],
+                         direction="DESC" if direction.lower() == "desc" else "ASC",
+                         only="AND g.name = ANY(:only)" if only else "")
+    return [row[0] for row in model.Session.execute(sa.text(sql), {
+        "type": data_dict.get("type") or "organization", "q": q,
+        "contains": f"%{_like(q)}%", "prefix": f"{_like(q)}%", "only": list(only or []),
+        "limit": limit, "offset": int(paging.get("offset") or 0)})]
+
+
 @tk.chained_action
 @tk.side_effect_free
 def organization_list(next_action, context, data_dict):
-    """Core's, but a page of organisations with all their fields (the
-    ``/organization`` page) gets its dataset counts from one search instead
-    of one search per organisation. The counts are those the user may see,
-    as core's: public datasets, and private ones where their labels allow."""
-    if not tk.asbool(data_dict.get("all_fields")) or "dataset_counts" in context:
+    """Core's, with two changes.
+
+    A search (``q``) lists the organisation named exactly so first, then
+    those whose name begins so, then the others: "Rennes" before
+    "Arbigny-sous-Varennes" (core sorts them all by title).
+
+    A page of organisations with all their fields (the ``/organization``
+    page) gets its dataset counts from one search instead of one search per
+    organisation. The counts are those the user may see, as core's: public
+    datasets, and private ones where their labels allow."""
+    tk.check_access("organization_list", context, data_dict)
+    all_fields = tk.asbool(data_dict.get("all_fields"))
+    ranked = _ranked(context, data_dict)
+    if ranked is not None and not all_fields:
+        return ranked
+    if not all_fields or "dataset_counts" in context:
         return next_action(context, data_dict)
-    names = next_action(dict(context), dict(data_dict, all_fields=False))
+    names = ranked if ranked is not None else next_action(
+        dict(context), dict(data_dict, all_fields=False))
     if names:
         found = tk.get_action("package_search")(tk.fresh_context(context), {
             "q": "*:*", "rows": 0, "include_private": True,
@@ -28,7 +97,14 @@ def organization_list(next_action, context, data_dict):
             "facet.field": ["owner_org"], "facet.limit": -1})
         context["dataset_counts"] = {"owner_org": found["facets"].get("owner_org", {}),
                                      "groups": {}}
-    return next_action(context, data_dict)
+    if ranked is None:
+        return next_action(context, data_dict)
+    if not ranked:
+        return []
+    shown = next_action(context, dict(data_dict, organizations=ranked, q="", offset=0,
+                                      limit=len(ranked)))
+    position = {name: n for n, name in enumerate(ranked)}
+    return sorted(shown, key=lambda o: position.get(o["name"], len(position)))
 
 
 def _show_with_parents(next_action, context, data_dict):
