@@ -108,6 +108,9 @@ class DatasetsPlugin(Translation, p.SingletonPlugin):
         """The SCDL type before core's facets, the schema version last."""
         ordered = OrderedDict([("dataset_type", tk._("SCDL type"))])
         ordered.update(facets_dict)
+        if "license_id" in ordered:
+            # CKAN's French catalogue leaves it "Licenses"
+            ordered["license_id"] = tk._("Licences")
         ordered[VERSION_FIELD] = tk._("Schema version")
         return ordered
 

@@ -110,13 +110,15 @@ WHERE (i.owner_org = :id AND NOT d.tokens @> CAST(:owner AS text[]))
 """)
 
 
-def follow_renaming(group: model.Group) -> None:
+def follow_renaming(group) -> None:
     """Re-index the datasets whose document holds another name or title of
     ``group`` than its current ones, in the current transaction, as CKAN
     indexes a dataset it changes (with Solr, this index is not ours to read:
-    ``ckan search-index rebuild`` brings the titles up to date)."""
+    ``ckan search-index rebuild`` brings the titles up to date). CKAN calls
+    the plugin's ``edit`` with datasets too (IPackageController): ignored."""
     from ckanext.opendatalocale.search.documents import token
-    if not p.plugin_loaded("opendatalocale_search") or not group.is_organization:
+    if (not isinstance(group, model.Group) or not group.is_organization
+            or not p.plugin_loaded("opendatalocale_search")):
         return
     model.Session.flush()
     member = token(TERRITORIES_FIELD, group.name)
