@@ -28,7 +28,10 @@ def test_an_epci_shows_each_commune_and_its_cells(scene):
     assert totals["by_status"] == {"absent": 40, "sans-validation": 0, "invalide": 1,
                                    "perime": 1, "conforme": 1}
     assert (totals["publishing"], totals["conformant"]) == (3, 1)
-    cells = {row["territory"]["name"]: row["cells"]["subventions"] for row in report["rows"]}
+    own, *communes = report["rows"]
+    assert own["own"] and own["territory"]["name"] == EPCI  # its own datasets: none
+    assert own["cells"]["subventions"] == {"status": "absent", "dataset": None}
+    cells = {row["territory"]["name"]: row["cells"]["subventions"] for row in communes}
     assert len(cells) == 43
     assert cells["commune-35238"] == {"status": "conforme", "dataset": "subventions-rennes"}
     assert cells["commune-35051"] == {"status": "invalide", "dataset": "subventions-cesson"}

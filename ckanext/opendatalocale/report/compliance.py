@@ -130,6 +130,7 @@ class Row:
     territory: Territory
     aggregate: Optional[dict[str, Counts]] = None  # by SCDL type, for a territory
     cells: Optional[dict[str, Cell]] = None        # a commune row: its own cells
+    own: bool = False  # the datasets the territory of the report publishes itself
 
     @property
     def counts(self) -> dict[str, Counts]:
@@ -137,6 +138,8 @@ class Row:
         asked: 35 000 commune rows of ten types each stay light."""
         if self.aggregate is not None:
             return self.aggregate
+        if self.own:  # the territory itself is not one of its communes
+            return {kind: Counts() for kind in self.cells or {}}
         counts = {}
         for kind, cell in (self.cells or {}).items():
             one = Counts.absent(1, int(self.territory.obliged), self.territory.population)
@@ -294,7 +297,7 @@ def build(root: Optional[str], types: list[str], site_id: str,
             target = by_name.get(t.merged_into) if t.merged_into else t
             if target is not None:
                 owner_commune[t.id] = target.id
-    owners = None if root_id is None else list(owner_commune)
+    owners = None if root_id is None else list(owner_commune) + [root_id]
     cells = _cells(types, owners, now, site_id)
 
     rows: dict[str, Row] = {
@@ -349,6 +352,14 @@ def build(root: Optional[str], types: list[str], site_id: str,
                 row.cells[kind] = Cell(statuses[found[0]], found[1]) if found \
                     else Cell(st.ABSENT)
     ordered = sorted(rows.values(), key=lambda r: _sort_key(r.territory.title))
+    if root_territory is not None and root_territory.level != "commune" \
+            and level is None and not obliged_only:
+        # an EPCI's or a département's own datasets: a row of its own, first
+        own = {}
+        for kind in types:
+            found = cells.get((root_id, kind))
+            own[kind] = Cell(statuses[found[0]], found[1]) if found else Cell(st.ABSENT)
+        ordered.insert(0, Row(root_territory, cells=own, own=True))
     return Report(root_territory, types, ordered, totals, now)
 
 

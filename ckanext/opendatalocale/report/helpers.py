@@ -1,14 +1,14 @@
 """Template helpers of the observatoire pages."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
 
 from ckanext.opendatalocale.scdl import status as st
 
 __all__ = ["observatoire_status_label", "observatoire_statuses", "observatoire_percent",
-           "observatoire_portal_progress", "home_latest_datasets"]
+           "observatoire_portal_progress", "home_latest_datasets", "observatoire_url"]
 
 PORTAL_TERRITORY = "ckanext.opendatalocale.report.portal_territory"
 
@@ -48,3 +48,12 @@ def home_latest_datasets(limit: int = 5) -> list[dict]:
     result = tk.get_action("package_search")(
         {}, {"sort": "metadata_modified desc", "rows": limit, "include_private": False})
     return result["results"]
+
+
+def observatoire_url(organization: dict[str, Any]) -> Optional[str]:
+    """The observatoire page of a territory (None for an organisation that
+    is not one): linked from the territory's own page."""
+    fields = tk.h.territory_fields(organization["id"]) if "territory_fields" in tk.h else {}
+    if not fields.get("territory_level"):
+        return None
+    return tk.h.url_for("observatoire.read", territory=organization["name"])

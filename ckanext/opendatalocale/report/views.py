@@ -40,7 +40,9 @@ def _report(territory: str | None):
 
 
 def _sorted_rows(result, params, sort: str):
-    rows = [row for row in result.rows if keep_row(row, params["status"])]
+    """The rows as asked; the territory's own row stays first."""
+    own = [row for row in result.rows if row.own and keep_row(row, params["status"])]
+    rows = [row for row in result.rows if not row.own and keep_row(row, params["status"])]
 
     def total(row, attribute):
         return sum(getattr(counts, attribute) for counts in row.counts.values())
@@ -48,7 +50,7 @@ def _sorted_rows(result, params, sort: str):
         rows.sort(key=lambda row: -row.territory.population)
     elif sort in ("publishing", "conformant"):
         rows.sort(key=lambda row: -(total(row, sort) / max(1, total(row, "communes"))))
-    return rows
+    return own + rows
 
 
 def read(territory: str | None = None):

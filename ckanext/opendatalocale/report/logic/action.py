@@ -50,6 +50,8 @@ def report(params: dict[str, Any]) -> compliance.Report:
 def keep_row(row: compliance.Row, wanted_status: str | None) -> bool:
     if wanted_status is None:
         return True
+    if row.cells:
+        return any(cell.status == wanted_status for cell in row.cells.values())
     return any(counts.by_status[wanted_status] for counts in row.counts.values())
 
 
@@ -74,6 +76,8 @@ def head_dict(result: compliance.Report) -> dict[str, Any]:
 def row_dict(row: compliance.Row) -> dict[str, Any]:
     found = {"territory": territory_dict(row.territory),
              "counts": {kind: counts.as_dict() for kind, counts in row.counts.items()}}
+    if row.own:
+        found["own"] = True
     if row.cells:
         found["cells"] = {kind: {"status": cell.status, "dataset": cell.dataset}
                           for kind, cell in row.cells.items()}
@@ -92,7 +96,9 @@ def scdl_compliance_show(context, data_dict):
         departement, epci, commune; default: the territories just below)
     :param obligation_only: count only communes the law obliges to publish
     :returns: the territory, its totals by type and its rows; a commune row
-        carries its cells (status and dataset by type). Only public, active
+        carries its cells (status and dataset by type); the first row,
+        marked ``own``, holds those of the territory itself (an EPCI's or a
+        département's own datasets). Only public, active
         datasets count, for every caller.
     """
     tk.check_access("scdl_compliance_show", context, data_dict)
