@@ -10,7 +10,7 @@ from ckan.lib.plugins import DefaultTranslation
 
 from .resources import resource_dir
 
-__all__ = ["Translation", "DOMAIN"]
+__all__ = ["Translation", "DOMAIN", "ensure_script_translations"]
 
 DOMAIN = "ckanext-opendatalocale"
 
@@ -23,3 +23,39 @@ class Translation(DefaultTranslation):
 
     def i18n_domain(self) -> str:
         return DOMAIN
+
+
+def ensure_script_translations() -> None:
+    """Build the catalogues CKAN's scripts read from ``/api/i18n/<lang>``
+    ("Montrer plus" under a table, "Chargement…", the upload buttons…) when
+    they are missing or older than a catalogue.
+
+    CKAN serves them from ``<ckan.storage_path>/i18n/js/<lang>.js``, files
+    only ``ckan run`` and ``ckan translation js`` write: a portal served by
+    gunicorn (or the test server) answers ``{}`` and every script string shows
+    in English. Built under a lock, as gunicorn workers start together."""
+    import fcntl
+    import os
+
+    from ckan.common import config
+    from ckan.lib import i18n
+
+    target = i18n.get_js_translations_dir()
+    sources = [os.path.join(i18n.get_ckan_i18n_dir(), lang, "LC_MESSAGES", "ckan.po")
+               for lang in config["ckan.locales_offered"] or [config["ckan.locale_default"]]]
+    sources.append(os.path.join(resource_dir("i18n"), "fr", "LC_MESSAGES", DOMAIN + ".po"))
+    sources = [source for source in sources if os.path.isfile(source)]
+    newest = max((os.path.getmtime(source) for source in sources), default=0)
+
+    def up_to_date() -> bool:
+        built = [os.path.join(target, os.path.basename(os.path.dirname(os.path.dirname(s)))
+                              + ".js") for s in sources]
+        return all(os.path.isfile(js) and os.path.getmtime(js) >= newest for js in built)
+
+    if up_to_date():
+        return
+    os.makedirs(target, exist_ok=True)
+    with open(os.path.join(target, ".build.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not up_to_date():
+            i18n.build_js_translations()

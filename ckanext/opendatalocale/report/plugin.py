@@ -4,7 +4,7 @@ from __future__ import annotations
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
-from ckanext.opendatalocale.translation import Translation
+from ckanext.opendatalocale.translation import Translation, ensure_script_translations
 
 
 @tk.blanket.actions
@@ -19,6 +19,7 @@ class ReportPlugin(Translation, p.SingletonPlugin):
     index of ``opendatalocale_search``: both must be enabled."""
 
     p.implements(p.IConfigurer)
+    p.implements(p.IConfigurable)
     p.implements(p.ITranslation)
 
     def update_config(self, config):
@@ -28,3 +29,7 @@ class ReportPlugin(Translation, p.SingletonPlugin):
             raise RuntimeError("opendatalocale_report needs these plugins too: "
                                + ", ".join(missing))
         tk.add_template_directory(config, "templates")
+
+    def configure(self, config):
+        # the pages' scripts speak French too (see ensure_script_translations)
+        ensure_script_translations()
