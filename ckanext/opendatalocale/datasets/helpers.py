@@ -11,7 +11,7 @@ from .chooser import scdl_organization_choices, scdl_published_by
 
 __all__ = ["scdl_entries", "scdl_entry", "scdl_title", "scdl_schema_versions",
            "scdl_field_type", "scdl_field_constraints", "humanize_entity_type",
-           "scdl_organization_choices", "scdl_published_by"]
+           "scdl_organization_choices", "scdl_published_by", "scdl_error_page"]
 
 def N_(message: str) -> str:
     """Mark a message for extraction: translated where it is shown."""
@@ -135,3 +135,150 @@ def humanize_entity_type(next_helper, entity_type: str, object_type: str,
         "no label": tk._("No “{type}” dataset"),
     }
     return phrases.get(purpose, tk._("“{type}” dataset")).format(type=title)
+
+
+# the views of a dataset (or of its files) that change it
+_DATASET_CHANGES = {"edit", "delete", "resources", "new", "views", "edit_view",
+                    "new_view", "groups", "collaborators", "collaborator_new",
+                    "collaborator_delete"}
+_GROUP_CHANGES = {"edit", "delete", "members", "member_new", "member_delete",
+                  "member_dump", "bulk_process", "manage_members"}
+
+
+def _readable(action: str, id_: str) -> Optional[dict[str, Any]]:
+    """The object as the visitor may see it, or None: an error page names
+    only what its visitor could read anyway (a private dataset's title never
+    reaches someone outside its organisation)."""
+    params: dict[str, Any] = {"id": id_}
+    if action != "package_show":
+        params.update(include_datasets=False, include_users=False, include_extras=False)
+    try:
+        return tk.get_action(action)({"user": tk.current_user.name, "for_view": True},
+                                     params)
+    except (tk.ObjectNotFound, tk.NotAuthorized, tk.ValidationError):
+        return None
+
+
+def _login_url() -> Optional[str]:
+    if tk.current_user.is_authenticated:
+        return None
+    request = tk.request
+    here = request.path + (("?" + request.query_string.decode("utf-8", "replace"))
+                           if request.query_string else "")
+    return tk.h.url_for("user.login", came_from=here)
+
+
+def scdl_error_page(code: Any) -> dict[str, Any]:
+    """What an error page says, in the visitor's language: a heading, an
+    explanation, and where to go (logging in comes back to the page)."""
+    try:
+        code = int(code[0] if isinstance(code, (list, tuple)) else code)
+    except (TypeError, ValueError, IndexError):
+        code = 500
+    page: dict[str, Any] = {"code": code, "login_url": None, "search_url": None,
+                            "heading": None, "text": None, "specific": False}
+    try:
+        _explain(page)
+    except Exception:  # an error page never fails: the generic text stays
+        page["specific"] = False
+    if not page["heading"] or not page["specific"]:
+        page.update(_generic(code))
+    if code in (401, 403, 404):
+        page["login_url"] = _login_url()
+    return page
+
+
+def _explain(page: dict[str, Any]) -> None:
+    request = tk.request
+    endpoint = request.endpoint or ""
+    args = request.view_args or {}
+    blueprint, _dot, view = endpoint.partition(".")
+    code = page["code"]
+    if "package_type" in args and code in (403, 404):
+        _explain_dataset(page, blueprint, view, args)
+    elif blueprint in ("organization", "group") and code in (403, 404):
+        _explain_group(page, blueprint == "organization", view, args)
+
+
+def _explain_dataset(page, blueprint, view, args) -> None:
+    code = page["code"]
+    is_resource = blueprint.endswith("_resource")
+    dataset_id = args.get("id")
+    dataset = _readable("package_show", dataset_id) if dataset_id else None
+    page["search_url"] = tk.h.url_for("dataset.search")
+    page["specific"] = True
+    if view == "new" and not is_resource and code == 403:
+        page["heading"] = tk._("You may not publish datasets")
+        page["text"] = tk._("Datasets are published by the editors of an organisation: "
+                            "ask an administrator of your organisation to make you an "
+                            "editor.")
+    elif dataset is None:
+        page["heading"] = tk._("This dataset does not exist or is not public")
+        page["text"] = (tk._("Check the address. A private dataset is seen only by the "
+                             "members of its organisation: log in if you are one.")
+                        if tk.current_user.is_anonymous else
+                        tk._("Check the address. A private dataset is seen only by the "
+                             "members of its organisation."))
+    elif code == 404 and is_resource:
+        page["heading"] = tk._("This file is not in the dataset “{title}”").format(
+            title=tk.h.dataset_display_name(dataset))
+        page["text"] = tk._("It may have been removed. The dataset's page lists its files.")
+        page["dataset_url"] = tk.h.url_for(f"{dataset['type']}.read", id=dataset["name"])
+    elif code == 404 or view not in _DATASET_CHANGES:
+        page["specific"] = False
+    else:
+        organisation = (dataset.get("organization") or {}).get("title") or ""
+        page["heading"] = tk._("You may not change the dataset “{title}”").format(
+            title=tk.h.dataset_display_name(dataset))
+        page["text"] = (tk._("Only the editors and administrators of {organisation} "
+                             "change it.").format(organisation=organisation)
+                        if organisation else
+                        tk._("Only its publisher and the portal's administrators "
+                             "change it."))
+        page["dataset_url"] = tk.h.url_for(f"{dataset['type']}.read", id=dataset["name"])
+
+
+def _explain_group(page, is_organization, view, args) -> None:
+    code = page["code"]
+    group_id = args.get("id")
+    if code == 404 or not group_id:
+        if code == 403 and view == "new":
+            page["specific"] = True
+            page["heading"] = (tk._("You may not create an organisation") if is_organization
+                               else tk._("You may not create a group"))
+            page["text"] = tk._("The portal's administrators create them.")
+        return
+    group = _readable("organization_show" if is_organization else "group_show", group_id)
+    if group is None or view not in _GROUP_CHANGES:
+        return
+    page["specific"] = True
+    title = group.get("display_name") or group.get("title") or group["name"]
+    if is_organization:
+        page["heading"] = tk._("You may not change the organisation “{title}”").format(
+            title=title)
+        page["text"] = tk._("Only its administrators, and those of the territories it "
+                            "belongs to, change its page and its members. Its editors "
+                            "publish its datasets.")
+    else:
+        page["heading"] = tk._("You may not change the group “{title}”").format(title=title)
+        page["text"] = tk._("Only its administrators change it.")
+    page["group_url"] = tk.h.url_for(f"{group['type']}.read", id=group["name"])
+
+
+def _generic(code: int) -> dict[str, Any]:
+    texts = {
+        400: (tk._("The request could not be understood"),
+              tk._("A parameter of the address or of the form is not valid.")),
+        401: (tk._("Log in to see this page"), None),
+        403: (tk._("You may not see this page"),
+              tk._("Your account does not have the rights this page needs.")),
+        404: (tk._("Page not found"),
+              tk._("Check the address, or look for what you need from the home page.")),
+        409: (tk._("The request could not be completed"), None),
+        413: (tk._("What was sent is too large"),
+              tk._("Send a smaller file, or publish a link to the file.")),
+    }
+    heading, text = texts.get(code, (tk._("The portal met an error"),
+                                     tk._("Try again in a moment. If it goes on, tell the "
+                                          "portal's administrators.")))
+    return {"heading": heading, "text": text, "specific": False}

@@ -6,16 +6,19 @@ from typing import Any
 import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 from ckan import model
-from ckan.lib.navl.dictization_functions import Missing
+from ckan.lib.formatters import localised_number
+from ckan.lib.navl.dictization_functions import Missing, StopOnError
 
 from ckanext.opendatalocale.scdl import UnknownSchema, UnknownVersion, catalogue
 from ckanext.opendatalocale.scdl import territory
 from ckanext.opendatalocale.territories import tree
 
 __all__ = ["scdl_territory_code", "scdl_after_start", "scdl_default_frequency",
-           "scdl_default_license", "scdl_resource_schema"]
+           "scdl_default_license", "scdl_resource_schema", "scdl_title", "scdl_name",
+           "scdl_resource_file"]
 
 DEFAULT_LICENSE = "lov2"
+MB = 1024 * 1024
 
 
 def _empty(value: Any) -> bool:
@@ -117,3 +120,67 @@ def scdl_resource_schema(key, data, errors, context):
         return
     data[key] = chosen.version
     data[url_key] = chosen.schema_url
+
+
+def scdl_title(key, data, errors, context):
+    """The title is what the editor types (the form derives the URL from it):
+    missing, it is the one error to report, on the title. An API call giving
+    only ``name`` keeps CKAN's habit, the name as title."""
+    if not _empty(data.get(key)):
+        return
+    name = data.get(key[:-1] + ("name",))
+    if _empty(name):
+        errors[key].append(tk._("Missing value"))
+        raise StopOnError
+    data[key] = name
+
+
+def scdl_name(key, data, errors, context):
+    """``not_empty``, except when the title is missing too: the form's URL is
+    made from the title, so the error is the title's alone."""
+    if not _empty(data.get(key)):
+        return
+    if _empty(data.get(key[:-1] + ("title",))):
+        raise StopOnError
+    errors[key].append(tk._("Missing value"))
+    raise StopOnError
+
+
+def _stored_without_url(resource_id) -> bool:
+    if _empty(resource_id):
+        return False
+    stored = model.Resource.get(str(resource_id))
+    return stored is not None and not stored.url
+
+
+def scdl_resource_file(key, data, errors, context):
+    """A resource of an SCDL dataset is a file or a link (CKAN would keep a
+    resource with neither), and an uploaded file fits in
+    ``ckan.max_resource_size``: said before the file is written, in French,
+    on the field (CKAN's own check happens while copying the file, in
+    English, after the resource is saved in the session)."""
+    prefix = key[:-1]
+    if _empty(data.get(key)):
+        if _stored_without_url(data.get(prefix + ("id",))):
+            return  # an older resource saved without one stays editable
+        errors[key].append(tk._("Add a file or a link."))
+        raise StopOnError
+    if data.get(prefix + ("url_type",)) != "upload":
+        return
+    limit = tk.config.get("ckan.max_resource_size")
+    size = data.get(prefix + ("size",))
+    try:
+        size = int(size)
+    except (TypeError, ValueError):
+        return
+    if limit and size > limit * MB:
+        errors[key].append(tk._(
+            "The file is too large ({size} MB): this portal accepts files of at most "
+            "{limit} MB. Publish a link to the file instead, or ask the portal's "
+            "administrators.").format(size=_megabytes(size), limit=limit))
+        raise StopOnError
+
+
+
+def _megabytes(size: int) -> str:
+    return localised_number(round(size / MB, 1))
