@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from typing import Any, Optional
 
+from .patterns import describe_pattern, pattern_in_words
+
 __all__ = ["error_message", "file_message", "expectation"]
 
 _TYPES = {
-    "string": "du texte", "integer": "un nombre entier (sans espace ni décimale)",
-    "number": "un nombre, avec un point pour les décimales (ex. 1234.56)",
-    "date": "une date au format AAAA-MM-JJ (ex. 2024-03-12)",
+    "string": "du texte", "integer": "un nombre entier, sans espace ni décimale",
+    "number": "un nombre, avec un point pour les décimales",
+    "date": "une date au format AAAA-MM-JJ",
     "datetime": "une date et une heure au format AAAA-MM-JJTHH:MM:SS",
     "time": "une heure au format HH:MM:SS", "year": "une année sur 4 chiffres",
     "yearmonth": "une année et un mois au format AAAA-MM",
@@ -18,18 +20,27 @@ _TYPES = {
     "geopoint": "un point géographique", "geojson": "une géométrie GeoJSON",
     "duration": "une durée",
 }
-_FORMATS = {"email": "une adresse électronique (ex. mairie@example.fr)",
-            "uri": "une adresse web complète (ex. https://www.example.fr/page)"}
+_FORMATS = {"email": "une adresse électronique", "uri": "une adresse web complète"}
+# shown when the schema gives no example of its own
+_EXAMPLES = {"number": "1234.56", "date": "2024-03-12", "email": "mairie@example.fr",
+             "uri": "https://www.example.fr/page"}
+# No parentheses, brackets nor other signs of regular expressions in what
+# the commune reads (patterns are put in words by .patterns).
 _FRENCH_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
 
 def expectation(field: dict[str, Any]) -> str:
     """What a column expects, in one French sentence."""
     kind = field.get("type", "string")
+    c = field.get("constraints", {})
+    pattern = c.get("pattern") if "enum" not in c else None
     parts = [_FORMATS.get(field.get("format", ""), _TYPES.get(kind, kind))]
+    if pattern and kind == "string" and not field.get("format"):
+        parts = []  # the pattern says it better than « du texte »
     if kind == "boolean" and field.get("trueValues"):
         parts = [" ou ".join(field.get("trueValues", [])[:1] + field.get("falseValues", [])[:1])]
-    c = field.get("constraints", {})
+    if pattern:
+        parts.append(describe_pattern(pattern, field.get("example")))
     if "enum" in c:
         values = [str(v) for v in c["enum"]]
         shown = ", ".join(values[:12]) + (" …" if len(values) > 12 else "")
@@ -42,10 +53,11 @@ def expectation(field: dict[str, Any]) -> str:
         parts.append(f"d'au moins {c['minLength']} caractères")
     if "maxLength" in c:
         parts.append(f"d'au plus {c['maxLength']} caractères")
-    if "pattern" in c and "enum" not in c:
-        parts.append(f"de la forme {c['pattern']}")
-    if field.get("example") not in (None, ""):
-        parts.append(f"par exemple « {field['example']} »")
+    example = field.get("example")
+    if example in (None, ""):
+        example = _EXAMPLES.get(field.get("format", "")) or _EXAMPLES.get(kind)
+    if example not in (None, "") and not (pattern and not pattern_in_words(pattern)):
+        parts.append(f"par exemple « {example} »")
     return ", ".join(parts)
 
 

@@ -20,6 +20,7 @@ import frictionless
 from frictionless import Detector, Resource, Schema
 
 from . import checks as custom
+from . import siren as publisher
 from .limits import Limits, over_limit
 from .messages import error_message, file_message
 
@@ -54,9 +55,16 @@ class Report:
     warnings: list[str] = dc_field(default_factory=list)   # listed ones
     warning_count: int = 0
     unusable: bool = False   # the file could not be read at all
+    # a linked file that could not be downloaded: why (« HTTP 404 »)
+    unreachable: Optional[str] = None
+    # SIRENs of the publisher's SIRET column (siren.PUBLISHER_COLUMNS), with
+    # their number of rows: whose file it is
+    sirens: dict[str, int] = dc_field(default_factory=dict)
 
     def summary(self) -> str:
         """« 3 erreurs dans 2 colonnes »."""
+        if self.unreachable:
+            return f"Fichier inaccessible ({self.unreachable})"
         if self.unusable:
             return "Fichier illisible"
         if self.valid:
@@ -92,6 +100,12 @@ class _Collector:
         report.counts[column] = report.counts.get(column, 0) + 1
         if report.counts[column] <= self.listed:
             report.errors.append(error)
+
+    def publisher(self, value: Any) -> None:
+        siren = publisher.siren_of(value)
+        found = self.report.sirens
+        if siren and (siren in found or len(found) < publisher.KEPT):
+            found[siren] = found.get(siren, 0) + 1
 
     def warn(self, message: str, first: bool = False) -> None:
         report = self.report
@@ -206,9 +220,12 @@ def _check(path: Path, fmt: str, encoding: Optional[str], descriptor: dict, fiel
                     collect.add(Error(None, check.first, "custom-check-error", message,
                                       check=check.name))
             applicable = [c for c in row_checks if c.applies(header)]
+            own = publisher.publisher_column(header)
             for row in resource.row_stream:
                 collect.report.rows += 1
                 _row_errors(row, fields, applicable, collect)
+                if own:
+                    collect.publisher(row[own])
     except frictionless.FrictionlessException as e:
         error = e.error
         if error.type == "encoding-error" and collect.report.rows == 0:
