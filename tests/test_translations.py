@@ -4,11 +4,12 @@ import re
 from pathlib import Path
 
 import pytest
+import requests
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 import ckan
-from ckan.tests import factories
+from ckan.tests import factories, helpers
 
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "i18n" / "fr" / "LC_MESSAGES" / "ckanext-opendatalocale.po"
@@ -56,18 +57,27 @@ def test_shipped_mo_is_compiled_from_the_po():
     assert from_mo == from_po, "run `make i18n` to recompile the catalogue"
 
 
-def english_strings() -> set[str]:
-    """Core msgids of two words or more whose French differs from the English
-    (licence names, kept as they are in French, do not count)."""
+def english_strings(words: int = 2) -> set[str]:
+    """Core msgids of ``words`` words or more whose French differs from the
+    English (licence names, kept as they are in French, do not count)."""
     core, ours = load(CORE_PO), load(PO)
     strings = set()
     for message in core:
-        if not isinstance(message.id, str) or len(message.id.split()) < 2:
+        if not isinstance(message.id, str) or len(message.id.split()) < words:
             continue
         french = (ours.get(message.id) or message).string or message.string
         if french and french != message.id:
             strings.add(message.id)
     return strings
+
+
+def our_english_strings(words: int = 1) -> set[str]:
+    """Our own msgids whose French differs from the English, or that have no
+    French yet (placeholders left out: they show filled in)."""
+    template, ours = load(POT), load(PO)
+    return {m.id for m in template if isinstance(m.id, str) and "{" not in m.id
+            and "%(" not in m.id and len(m.id.split()) >= words
+            and (not ours.get(m.id) or ours.get(m.id).string != m.id)}
 
 
 def visible_strings(body: str) -> set[str]:
@@ -102,3 +112,87 @@ def test_pages_carry_no_english_core_string(app):
         assert response.status_code == 200, url
         left = sorted(english & visible_strings(response.body))
         assert left == [], f"English left on {url}: {left}"
+
+
+PASSWORD = "Motdepasse-2026!"
+
+# what a visitor reads or hears on the page as the browser shows it, scripts
+# run: visible text nodes, and the labels of visible elements
+SHOWN_STRINGS = """() => {
+  const seen = new Set();
+  const shown = el => el && el.getClientRects().length > 0
+      && getComputedStyle(el).visibility !== 'hidden';
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node; (node = walker.nextNode());) {
+    const parent = node.parentElement;
+    if (parent.closest('script, style, noscript') || !shown(parent)) continue;
+    seen.add(node.textContent.trim());
+  }
+  for (const el of document.querySelectorAll('[placeholder], [title], [alt], [aria-label], option, input[type=submit], input[type=button]')) {
+    if (!shown(el) && el.tagName !== 'OPTION') continue;
+    for (const name of ['placeholder', 'title', 'alt', 'aria-label', 'value'])
+      if (el.getAttribute(name) && (name !== 'value' || el.type === 'submit' || el.type === 'button'))
+        seen.add(el.getAttribute(name).trim());
+    if (el.tagName === 'OPTION') seen.add(el.textContent.trim());
+  }
+  seen.delete('');
+  return [...seen];
+}"""
+
+
+@pytest.fixture
+def editor_portal(clean_db):
+    """A commune with an SCDL dataset whose file was checked, its editor."""
+    from tests.territories.conftest import load as load_territories
+    from tests.validation.conftest import VALID, upload
+    load_territories({"departement": "35"})
+    factories.User(name="secretaire", fullname="Secrétaire de mairie", password=PASSWORD)
+    helpers.call_action("organization_member_create", id="commune-35051",
+                        username="secretaire", role="editor")
+    dataset = helpers.call_action(
+        "package_create", {"user": "secretaire"}, type="subventions",
+        name="subventions-cesson", title="Subventions de Cesson", owner_org="commune-35051")
+    resource = helpers.call_action(
+        "resource_create", {"user": "secretaire"}, package_id=dataset["id"],
+        name="fichier.csv", format="CSV", upload=upload(VALID))
+    return {"resource": resource["id"]}
+
+
+def test_a_signed_in_editor_reads_french_everywhere(live_server, browser, editor_portal):
+    """Logged-in pages as the browser shows them, scripts included (their
+    strings come from /api/i18n/fr), single words too ("Follow")."""
+    english = english_strings(words=1) | our_english_strings()
+    assert {"Follow", "Show more", "Dashboard"} <= english
+    assert requests.get(live_server + "/api/i18n/fr", timeout=10).json().get("Show more") \
+        == [None, "Montrer plus"], "CKAN's script catalogue is not built"
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(live_server + "/user/login")
+    page.fill("#field-login", "secretaire")
+    page.fill("#field-password", PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(re.compile(r"/dashboard|/user/"))
+    resource = editor_portal["resource"]
+    left = {}
+    for path in ["/dashboard/datasets", "/dashboard/organizations", "/user/secretaire",
+                 "/user/activity/secretaire", "/user/edit/secretaire",
+                 "/subventions/subventions-cesson", "/dataset/activity/subventions-cesson",
+                 f"/subventions/subventions-cesson/resource/{resource}",
+                 "/subventions/edit/subventions-cesson", "/subventions/new", "/dataset/new",
+                 f"/subventions/subventions-cesson/resource/{resource}/edit",
+                 "/organization/commune-35051", "/organization/activity/commune-35051",
+                 "/organization/"]:
+        response = page.goto(live_server + path)
+        assert response.status == 200, path
+        page.wait_for_load_state("networkidle")
+        found = sorted(english & set(page.evaluate(SHOWN_STRINGS)))
+        if found:
+            left[path] = found
+    assert left == {}, "\n" + "\n".join(f"{path}: {found}" for path, found in left.items())
+
+    page.goto(live_server + "/subventions/subventions-cesson")
+    follow = page.get_by_role("button", name="S'abonner")
+    assert follow.is_visible()
+    follow.click()
+    page.get_by_role("button", name="Se désabonner").wait_for(timeout=5000)
+    page.goto(live_server + f"/subventions/subventions-cesson/resource/{resource}")
+    page.get_by_role("link", name="Montrer plus").wait_for(timeout=5000)
