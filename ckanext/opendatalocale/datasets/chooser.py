@@ -112,8 +112,8 @@ def publishing_groups(organizations: Optional[list[dict[str, Any]]] = None
                       ) -> list[dict[str, Any]]:
     """The same organisations for a select: one group per organisation that
     has others below it (itself first, then the ones directly below that
-    have none), the organisations standing alone together at the end.
-    ``label`` is None when grouping would say nothing (one group).
+    have none), the organisations standing alone together at the end
+    (``label`` None when they are all there is: a secretary's commune).
     ``organizations``: :func:`publishing_organizations`'s answer (asked for
     the current user when not given)."""
     orgs = publishing_organizations() if organizations is None else organizations
@@ -133,8 +133,6 @@ def publishing_groups(organizations: Optional[list[dict[str, Any]]] = None
     if alone:
         groups.append({"label": tk._("Other organisations") if groups else None,
                        "organizations": alone})
-    if len(groups) == 1:
-        groups[0]["label"] = None
     return groups
 
 
