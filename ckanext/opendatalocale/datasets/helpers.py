@@ -1,6 +1,7 @@
 """Template helpers of the SCDL dataset types."""
 from __future__ import annotations
 
+import uuid
 from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
@@ -11,7 +12,8 @@ from .chooser import scdl_organization_choices, scdl_published_by
 
 __all__ = ["scdl_entries", "scdl_entry", "scdl_title", "scdl_schema_versions",
            "scdl_field_type", "scdl_field_constraints", "humanize_entity_type",
-           "scdl_organization_choices", "scdl_published_by", "scdl_error_page"]
+           "scdl_organization_choices", "scdl_published_by", "scdl_error_page",
+           "scdl_form_token"]
 
 def N_(message: str) -> str:
     """Mark a message for extraction: translated where it is shown."""
@@ -282,3 +284,8 @@ def _generic(code: int) -> dict[str, Any]:
                                      tk._("Try again in a moment. If it goes on, tell the "
                                           "portal's administrators.")))
     return {"heading": heading, "text": text, "specific": False}
+
+
+def scdl_form_token() -> str:
+    """A new one-time token for a resource form (validators.scdl_submitted_once)."""
+    return uuid.uuid4().hex

@@ -1,12 +1,14 @@
 """Validators of the SCDL dataset types' fields (named in schemas/scheming/presets.yaml)."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib.formatters import localised_number
+from ckan.lib.redis import connect_to_redis
 from ckan.lib.navl.dictization_functions import Missing, StopOnError
 
 from ckanext.opendatalocale.scdl import UnknownSchema, UnknownVersion, catalogue
@@ -15,10 +17,12 @@ from ckanext.opendatalocale.territories import tree
 
 __all__ = ["scdl_territory_code", "scdl_after_start", "scdl_default_frequency",
            "scdl_default_license", "scdl_resource_schema", "scdl_title", "scdl_name",
-           "scdl_resource_file"]
+           "scdl_resource_file", "scdl_submitted_once"]
 
 DEFAULT_LICENSE = "lov2"
 MB = 1024 * 1024
+FORM_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+FORM_TOKEN_SECONDS = 24 * 3600
 
 
 def _empty(value: Any) -> bool:
@@ -184,3 +188,22 @@ def scdl_resource_file(key, data, errors, context):
 
 def _megabytes(size: int) -> str:
     return localised_number(round(size / MB, 1))
+
+
+def scdl_submitted_once(key, data, errors, context):
+    """The resource form's one-time token (``form_token``): a second
+    submission of the same form (a double click before the page's scripts
+    run, a browser without JavaScript) adds no second file. Forms only: API
+    calls carry no token. The token itself is never stored (``ignore``
+    follows in the schema)."""
+    token = data.get(key)
+    if _empty(token) or not _empty(data.get(key[:-1] + ("id",))):
+        return
+    if not FORM_TOKEN.match(str(token)):
+        return
+    redis_key = "{}:opendatalocale:form-token:{}".format(
+        tk.config.get("ckan.site_id"), token)
+    if not connect_to_redis().set(redis_key, "1", nx=True, ex=FORM_TOKEN_SECONDS):
+        errors[key[:-1] + ("url",)].append(tk._(
+            "This form was already sent: the file is added once. The dataset's page "
+            "lists its files."))
