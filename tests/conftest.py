@@ -2,6 +2,10 @@
 ``app``, ``with_plugins``, ``ckan_config``…)."""
 from __future__ import annotations
 
+import os
+import re
+from pathlib import Path
+
 import pytest
 
 # plugins with alembic migrations, in the order they must be applied
@@ -52,9 +56,23 @@ def live_server(app, monkeypatch):
     server.shutdown()
 
 
+ARTIFACTS = Path(os.environ.get("OPENDATALOCALE_TEST_ARTIFACTS")
+                 or Path(__file__).resolve().parent.parent / "test-artifacts")
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Each phase's report on the test item, for fixtures to see a failure."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, "report_" + report.when, report)
+
+
 @pytest.fixture
-def browser():
-    """Headless Debian Chromium driven by Playwright (never a downloaded browser)."""
+def browser(request):
+    """Headless Debian Chromium driven by Playwright (never a downloaded browser).
+    When the test fails, a screenshot of every page still open is kept in
+    ``test-artifacts/<test>/`` (CI keeps that folder)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -64,4 +82,19 @@ def browser():
                   "--disable-background-networking", "--disable-component-update",
                   "--disable-sync"])
         yield chromium
+        failed = getattr(request.node, "report_call", None)
+        if failed is not None and failed.failed:
+            _keep_screenshots(chromium, request.node.nodeid)
         chromium.close()
+
+
+def _keep_screenshots(chromium, nodeid: str) -> None:
+    folder = ARTIFACTS / re.sub(r"[^A-Za-z0-9_.-]+", "_", nodeid)[-150:]
+    folder.mkdir(parents=True, exist_ok=True)
+    pages = [page for context in chromium.contexts for page in context.pages]
+    for number, page in enumerate(pages, 1):
+        try:
+            page.screenshot(path=str(folder / f"page-{number}.png"), full_page=True)
+            (folder / f"page-{number}.url").write_text(page.url + "\n")
+        except Exception as error:  # a closed or crashed page: say so, keep going
+            (folder / f"page-{number}.error").write_text(f"{error}\n")
