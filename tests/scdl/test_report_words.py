@@ -123,7 +123,7 @@ def test_one_message_per_column_and_kind_of_error():
         ("ligne 9", "« 12 » ne convient pas")]
     assert kinds[1]["example"] is None  # one error: its own message says it all
     text = as_text(report, SCHEMA)
-    assert "Lignes 2, 3, 4, 5 et 12 autres : 16 valeurs" in text
+    assert "lignes 2, 3, 4, 5 et 12 autres : 16 valeurs" in text
     assert text.count("n'est pas une date") == 1
 
 

@@ -96,7 +96,10 @@ def test_a_link_to_an_internal_service_is_not_read(editor, subventions, services
     Worker().work(burst=True)
     validation = status(resource["id"])
     assert service.requests == []
-    assert validation["status"] == "failure" and validation["report"] is None
+    # not "non conforme": the file could not be read, nothing is said of it
+    assert validation["status"] == "error"
+    assert validation["report"]["unreachable"] == "adresse interne refusée"
+    assert validation["report"]["rows"] == 0 and validation["report"]["errors"] == []
     assert "adresse interne refusée (127.0.0.1 : 127.0.0.1)" in validation["error"]
     assert "mot-de-passe" not in str(validation)
 

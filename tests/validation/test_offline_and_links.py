@@ -65,8 +65,11 @@ def test_a_dead_link_is_reported_in_french(editor, subventions, files_server):
                                    url=f"{base}/absent.csv")
     Worker().work(burst=True)
     validation = status(resource["id"])
-    assert validation["status"] == "failure"
-    assert "n'a pas pu être téléchargé" in validation["error"]
+    # a file that could not be fetched is not "non conforme": an error, and why
+    assert validation["status"] == "error"
+    assert validation["report"]["unreachable"] == "HTTP 404"
+    assert validation["report"]["summary"] == "Fichier inaccessible (HTTP 404)"
+    assert "n'a pas pu être téléchargé (HTTP 404)" in validation["error"]
 
 
 def test_ckan_commands_work_with_the_plugin_loaded(tmp_path):

@@ -130,7 +130,7 @@ def as_text(report: Report, table_schema: dict[str, Any]) -> str:
         else:
             lines.append("Fichier")
         for kind in group["kinds"]:
-            where = f"{kind['where'][0].upper()}{kind['where'][1:]} : " if kind["where"] else ""
+            where = f"{kind['where']} : " if kind["where"] else ""
             lines.append(f"  - {where}{kind['message']}")
             if kind["example"]:
                 lines.append(f"    par exemple, ligne {kind['example']['row']} : "

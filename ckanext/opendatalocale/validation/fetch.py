@@ -34,7 +34,16 @@ _PROTOCOL_ASSIGNMENTS = ipaddress.ip_network("192.0.0.0/24")
 
 
 class Unfetchable(Exception):
-    """The file was not downloaded; the message says why, in French."""
+    """The file was not downloaded; the message says why, in French, and
+    ``reason`` in a few words for the status (« HTTP 404 »)."""
+
+    def __init__(self, message: str, reason: str):
+        super().__init__(message)
+        self.reason = reason
+
+
+def _failed(reason: str) -> Unfetchable:
+    return Unfetchable(file_message("download", reason), reason)
 
 
 def is_public(address: str) -> bool:
@@ -65,11 +74,12 @@ def _address(host: str, port: int, allowed: Callable[[str], bool]) -> str:
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as e:
-        raise Unfetchable(file_message("download", f"adresse inconnue : {host}")) from e
+        raise _failed(f"adresse inconnue : {host}") from e
     addresses = [info[4][0] for info in found]
     refused = [a for a in addresses if not allowed(a)]
     if refused:
-        raise Unfetchable(file_message("internal-address", f"{host} : {refused[0]}"))
+        raise Unfetchable(file_message("internal-address", f"{host} : {refused[0]}"),
+                          "adresse interne refusée")
     return addresses[0]
 
 
@@ -92,12 +102,11 @@ def download(url: str, out: BinaryIO, *, max_bytes: int, seconds: float,
     for _ in range(REDIRECTS + 1):
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise Unfetchable(file_message("download", "seuls les liens http et https "
-                                           "sont téléchargés"))
+            raise _failed("seuls les liens http et https sont téléchargés")
         try:
             port = parts.port or (443 if parts.scheme == "https" else 80)
         except ValueError as e:
-            raise Unfetchable(file_message("download", "adresse invalide")) from e
+            raise _failed("adresse invalide") from e
         address = _address(parts.hostname, port, allowed)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         headers = {"Host": parts.netloc.rpartition("@")[2], "Accept-Encoding": "identity",
@@ -108,19 +117,19 @@ def download(url: str, out: BinaryIO, *, max_bytes: int, seconds: float,
                                         retries=False, preload_content=False,
                                         assert_same_host=False)
             except urllib3.exceptions.HTTPError as e:
-                raise Unfetchable(file_message("download", type(e).__name__)) from e
+                raise _failed(_why(e)) from e
             try:
                 location = response.headers.get("Location")
                 if response.status in _REDIRECT_STATUSES and location:
                     url = urljoin(url, location)
                     continue
                 if response.status >= 400:
-                    raise Unfetchable(file_message("download", f"HTTP {response.status}"))
+                    raise _failed(f"HTTP {response.status}")
                 _copy(response, out, max_bytes, deadline)
                 return
             finally:
                 response.release_conn()
-    raise Unfetchable(file_message("download", "trop de redirections"))
+    raise _failed("trop de redirections")
 
 
 def _copy(response, out: BinaryIO, max_bytes: int, deadline: float) -> None:
@@ -129,10 +138,22 @@ def _copy(response, out: BinaryIO, max_bytes: int, deadline: float) -> None:
         # read1: what has arrived, so that the deadline is seen between bytes
         for chunk in iter(lambda: response.read1(1 << 16), b""):
             if time.monotonic() > deadline:
-                raise Unfetchable(file_message("download", "délai dépassé"))
+                raise _failed("délai dépassé")
             written += len(chunk)
             if written > max_bytes:
-                raise Unfetchable(file_message("too-large", str(max_bytes // 1_000_000)))
+                raise Unfetchable(file_message("too-large", str(max_bytes // 1_000_000)),
+                                 "trop volumineux")
             out.write(chunk)
     except urllib3.exceptions.HTTPError as e:
-        raise Unfetchable(file_message("download", type(e).__name__)) from e
+        raise _failed(_why(e)) from e
+
+
+def _why(error: Exception) -> str:
+    """A network failure in words (else its class name, for the operator)."""
+    if isinstance(error, urllib3.exceptions.NewConnectionError):
+        return "connexion refusée"  # (a subclass of the timeout error)
+    if isinstance(error, urllib3.exceptions.TimeoutError):
+        return "délai dépassé"
+    if isinstance(error, urllib3.exceptions.SSLError):
+        return "certificat du site refusé"
+    return type(error).__name__

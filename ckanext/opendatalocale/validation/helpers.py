@@ -1,23 +1,33 @@
-"""Template helpers: statuses in French, the report grouped by column."""
+"""Template helpers: statuses in French, the report grouped by column and
+kind of error, whose file it seems to be, where to go next."""
 from __future__ import annotations
 
 from typing import Any, Optional
 
+import sqlalchemy as sa
+
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ckanext.opendatalocale.scdl import siren
 from ckanext.opendatalocale.scdl.report import by_column
 from ckanext.opendatalocale.scdl.validation import Report
 
 from . import runner
+from .model import validation_table
 
-__all__ = ["scdl_validation", "scdl_validation_label", "scdl_validation_groups"]
+__all__ = ["scdl_validation", "scdl_validation_label", "scdl_validation_groups",
+           "scdl_validation_publisher", "scdl_validation_unreachable",
+           "scdl_validation_next"]
 
 
 def scdl_validation(resource_id: str) -> Optional[dict[str, Any]]:
     return runner.status_of(resource_id)
 
 
-def scdl_validation_label(status: Optional[str]) -> str:
+def scdl_validation_label(status: Optional[str], unreachable: Optional[str] = None) -> str:
+    if status == runner.ERROR and unreachable:
+        return tk._("File unreachable ({reason})").format(reason=unreachable)
     return {
         runner.SUCCESS: tk._("Conforms to the schema"),
         runner.FAILURE: tk._("Does not conform"),
@@ -27,11 +37,66 @@ def scdl_validation_label(status: Optional[str]) -> str:
     }.get(status or "", tk._("Not checked"))
 
 
+def scdl_validation_unreachable(resource_id: str) -> Optional[str]:
+    """Why a linked file could not be downloaded (« HTTP 404 »), if so: the
+    one field of the report a list of resources needs."""
+    reason = validation_table.c.report["unreachable"].astext
+    with model.meta.engine.connect() as conn:
+        return conn.execute(sa.select(reason).where(
+            validation_table.c.resource_id == resource_id,
+            validation_table.c.status == runner.ERROR)).scalar()
+
+
 def scdl_validation_groups(validation: dict[str, Any]) -> list[dict[str, Any]]:
-    """The report's errors grouped by column, with what each column expects."""
+    """The report's errors grouped by column, then by kind of error."""
     report = validation.get("report")
     if not report:
         return []
     resolved = runner.schema_of({"schema": validation.get("schema_url")})
     table_schema = resolved[1].table_schema() if resolved else {"fields": []}
     return by_column(Report.from_dict(report), table_schema)
+
+
+def _organisation_with(number: str) -> Optional[str]:
+    """The title of the active organisation whose SIREN is ``number``."""
+    found = model.Session.query(model.Group.title).join(
+        model.GroupExtra, model.GroupExtra.group_id == model.Group.id).filter(
+        model.GroupExtra.key == "siren", model.GroupExtra.value == number,
+        model.GroupExtra.state == "active", model.Group.state == "active",
+        model.Group.is_organization.is_(True)).first()
+    return found[0] if found else None
+
+
+def scdl_validation_publisher(validation: dict[str, Any],
+                              package: dict[str, Any]) -> list[str]:
+    """When the file's SIRET names another collectivité than the dataset's
+    organisation: whose file it seems to be, and the organisation's own
+    SIREN (a warning: the file may conform all the same)."""
+    found = (validation.get("report") or {}).get("sirens") or {}
+    organisation = model.Group.get(package.get("owner_org") or "")
+    if not found or organisation is None:
+        return []
+    own = (organisation.extras or {}).get("siren")
+    other = siren.other_publisher(found, own)
+    if not other:
+        return []
+    return siren.mismatch_warnings(other, _organisation_with(other), own,
+                                   organisation.title or organisation.name)
+
+
+def scdl_validation_next(package: dict[str, Any], resource: dict[str, Any]) -> dict[str, Any]:
+    """Where to go from the report: replace the file (editors only), the
+    CSV and Excel templates of the schema's version, its guide."""
+    links: dict[str, Any] = {}
+    if tk.h.check_access("resource_update", {"id": resource["id"]}):
+        links["replace"] = tk.h.url_for(f"{package['type']}_resource.edit",
+                                        id=package["name"], resource_id=resource["id"])
+    resolved = runner.schema_of(resource)
+    if resolved:
+        entry, version = resolved
+        links["csv"] = tk.h.url_for("socle_commun.template_csv", slug=entry.slug,
+                                    version=version.version)
+        links["xlsx"] = tk.h.url_for("socle_commun.template_xlsx", slug=entry.slug,
+                                     version=version.version)
+        links["guide"] = tk.h.url_for("socle_commun.guide", slug=entry.slug)
+    return links

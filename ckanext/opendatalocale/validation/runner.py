@@ -33,6 +33,7 @@ from ckan.lib import search, uploader
 from ckanext.opendatalocale.scdl import catalogue
 from ckanext.opendatalocale.scdl.limits import Limits
 from ckanext.opendatalocale.scdl.messages import file_message
+from ckanext.opendatalocale.scdl.validation import Report
 
 from .fetch import Unfetchable, anywhere, download, is_public
 from .isolated import CheckAborted, OverTime, validate_isolated
@@ -195,7 +196,7 @@ def _local_file(resource: dict[str, Any]) -> Iterator[str]:
                      allowed=anywhere if _option("allow_private_addresses") else is_public)
         yield path
     except Unfetchable as e:
-        raise _Unusable(str(e)) from e
+        raise _Unreachable(str(e), e.reason) from e
     finally:
         if os.path.exists(path):
             os.unlink(path)
@@ -204,6 +205,16 @@ def _local_file(resource: dict[str, Any]) -> Iterator[str]:
 class _Unusable(Exception):
     """The file cannot be checked: a French message for the report (the
     report's messages are the SCDL core's, written in French)."""
+
+
+class _Unreachable(Exception):
+    """A linked file that could not be downloaded: no verdict on the file
+    (it is not "non conforme", it could not be read), the status ``error``
+    as ckanext-validation gives it, and why in the report's ``unreachable``."""
+
+    def __init__(self, message: str, reason: str):
+        super().__init__(message)
+        self.reason = reason
 
 
 def _hash(path: str) -> str:
@@ -242,6 +253,11 @@ def run(resource_id: str, synchronous: bool = False) -> Optional[str]:
         status = SUCCESS if report.valid else FAILURE
         _save(resource_id, package_id, status=status, schema_url=version.schema_url,
               file_hash=file_hash, finished=_now(), report=report.as_dict(), error=None)
+    except _Unreachable as e:
+        status = ERROR
+        _save(resource_id, package_id, status=status, schema_url=version.schema_url,
+              file_hash=None, finished=_now(), error=str(e),
+              report=Report(valid=False, unusable=True, unreachable=e.reason).as_dict())
     except _Unusable as e:
         status = FAILURE
         _save(resource_id, package_id, status=status, schema_url=version.schema_url,
