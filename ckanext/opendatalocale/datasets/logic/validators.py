@@ -187,7 +187,10 @@ def scdl_resource_file(key, data, errors, context):
 
 
 def _megabytes(size: int) -> str:
-    return localised_number(round(size / MB, 1))
+    try:
+        return localised_number(round(size / MB, 1))
+    except (TypeError, ValueError):  # no request, hence no locale (CLI, jobs)
+        return f"{size / MB:.1f}"
 
 
 def scdl_submitted_once(key, data, errors, context):
