@@ -80,7 +80,8 @@ class TestForWhom:
         member(RENNES_METROPOLE, "agente", "admin")
         soup = page(app, "agente")
         select = soup.select_one("select#field-publish-for")
-        assert select.find_previous("label").get_text(strip=True) == "Publier pour :"
+        # CKAN's style adds the colon after a label
+        assert select.find_previous("label").get_text(strip=True) == "Publier pour"
         options = [o.get_text(strip=True) for o in select.find_all("option")]
         assert options[0] == "Rennes Métropole"
         assert len(options) == 44  # the EPCI and its 43 communes

@@ -1,0 +1,209 @@
+"""The three people the portal serves, each doing in Chromium what she does,
+on a computer (1280 px) and on a phone (390 px), on the portal's own
+configuration (uploads on, French, our search): the secretary of a commune,
+the agent of an EPCI, a visitor. A failing journey keeps its screenshots in
+test-artifacts/ (tests/conftest.py)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+import requests
+from ckan.tests import factories, helpers
+
+from tests.browser_checks import assert_no_overflow, axe_context, axe_violations
+
+from .territories.conftest import load
+from .validation.conftest import VALID as SUBVENTIONS
+from .validation.conftest import with_french_date
+
+PASSWORD = "Motdepasse-2026!"
+CESSON, CLAYES, RENNES_METROPOLE = "commune-35051", "commune-35081", "epci-243500139"
+SIZES = {"computer": (1280, 900), "phone": (390, 844)}
+
+
+@pytest.fixture
+def ille_et_vilaine(clean_db):
+    load({"departement": "35"})
+
+
+def person(name: str, organization: str, role: str = "editor") -> str:
+    factories.User(name=name, password=PASSWORD)
+    helpers.call_action("organization_member_create", id=organization, username=name,
+                        role=role)
+    return name
+
+
+def new_page(browser, size: str):
+    width, height = SIZES[size]
+    return axe_context(browser, width=width, height=height, locale="fr-FR").new_page()
+
+
+def log_in(page, live_server, name: str) -> None:
+    page.goto(live_server + "/user/login")
+    page.fill("#field-login", name)
+    page.fill("#field-password", PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+
+
+def checked(page) -> None:
+    """What every page of a journey must be: readable on its width, accessible."""
+    assert_no_overflow(page)
+    assert axe_violations(page) == [], page.url
+
+
+def choose_file(page, path) -> None:
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name="Envoi").click()
+    chooser.value.set_files(str(path))
+
+
+def run_checks(resource_id: str) -> None:
+    """The jobs worker's part (tests run no worker): the files still waiting
+    for their check."""
+    from ckanext.opendatalocale.validation import runner
+    if (runner.status_of(resource_id) or {}).get("status") in ("created", "running"):
+        runner.run(resource_id, synchronous=True)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_secretary_publishes_her_subventions(live_server, browser, ille_et_vilaine,
+                                                 tmp_path, size):
+    person("secretaire", CESSON)
+    wrong = tmp_path / "subventions-2026.csv"
+    wrong.write_bytes(with_french_date(SUBVENTIONS))
+    right = tmp_path / "subventions-2026-corrige.csv"
+    right.write_bytes(SUBVENTIONS)
+
+    page = new_page(browser, size)
+    log_in(page, live_server, "secretaire")
+    # from her dashboard, "Ajouter un jeu de données" leads to the socle commun
+    page.goto(live_server + "/dashboard/datasets")
+    page.get_by_role("link", name="Ajouter un jeu de données").first.click()
+    page.wait_for_url(re.compile(r"/socle-commun/$"))
+    assert page.locator(".scdl-publishing-for").inner_text().strip() == \
+        "Publier pour : Cesson-Sévigné"
+    checked(page)
+    page.locator("#type-subventions").get_by_role("link", name=re.compile("^Publier")).click()
+
+    # the form: her commune chosen, public by default
+    page.wait_for_url(re.compile(r"/subventions/new"))
+    assert page.locator("#field-organizations option:checked").inner_text() == \
+        "Cesson-Sévigné"
+    assert page.locator("#field-private option:checked").inner_text() == "Publique"
+    checked(page)
+    page.locator("#field-title").press_sequentially("Subventions 2026")
+    page.get_by_role("button", name=re.compile("Ajouter des données")).click()
+
+    # her file, from her computer
+    page.wait_for_url(re.compile(r"/resource/new"))
+    choose_file(page, wrong)
+    page.get_by_role("button", name="Terminer").click()
+    page.wait_for_url(re.compile(r"/subventions/subventions-2026$"))
+    [resource] = helpers.call_action("package_show", id="subventions-2026")["resources"]
+    run_checks(resource["id"])
+
+    # the report, in words
+    page.goto(live_server + f"/subventions/subventions-2026/resource/{resource['id']}")
+    report = page.locator("#validation-report")
+    assert "Non conforme" in report.inner_text()
+    assert "dateConvention" in report.inner_text()
+    assert not re.search(r"\^|\\d|\$\Z", report.inner_text())  # no regular expression
+    checked(page)
+
+    # she replaces the file, and it is conformant
+    report.get_by_role("link", name="Remplacer le fichier").click()
+    page.wait_for_url(re.compile(r"/edit$"))
+    page.get_by_text("Annuler le transfert").click()  # CKAN's "Clear upload"
+    page.locator("#field-resource-upload").set_input_files(str(right))
+    page.get_by_role("button", name=re.compile("Mettre à jour")).click()
+    page.wait_for_load_state()
+    run_checks(resource["id"])
+    page.goto(live_server + f"/subventions/subventions-2026/resource/{resource['id']}")
+    assert "Conforme" in page.locator("#validation-report").inner_text()
+
+    # published means public: a visitor finds and downloads it
+    visitor = new_page(browser, size)
+    visitor.goto(live_server + "/subventions/subventions-2026")
+    assert visitor.locator("h1").first.inner_text().strip().startswith("Subventions 2026")
+    href = visitor.locator(".dataset-downloads a.btn").first.get_attribute("href")
+    assert requests.get(href, timeout=10).content == right.read_bytes()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_agent_publishes_for_a_commune(live_server, browser, ille_et_vilaine,
+                                           tmp_path, size):
+    person("agente", RENNES_METROPOLE)
+    file = tmp_path / "subventions-clayes.csv"
+    file.write_bytes(SUBVENTIONS)
+
+    page = new_page(browser, size)
+    log_in(page, live_server, "agente")
+    page.goto(live_server + "/socle-commun/")
+    select = page.locator("#field-publish-for")
+    assert page.locator("label[for=field-publish-for]").inner_text().startswith("Publier pour")
+    assert select.locator("option:checked").inner_text() == "Rennes Métropole"
+    select.select_option(label="Clayes")
+    page.get_by_role("button", name="Afficher ses jeux de données").click()
+    page.wait_for_url(re.compile(r"organisation=commune-35081"))
+    assert "Le socle commun de Clayes" in page.inner_text("#content")
+    checked(page)
+    page.locator("#type-subventions").get_by_role("link", name=re.compile("^Publier")).click()
+
+    page.wait_for_url(re.compile(r"/subventions/new"))
+    assert page.locator("#field-organizations option:checked").inner_text() == "Clayes"
+    page.locator("#field-title").press_sequentially("Subventions de Clayes")
+    page.get_by_role("button", name=re.compile("Ajouter des données")).click()
+    page.wait_for_url(re.compile(r"/resource/new"))
+    choose_file(page, file)
+    page.get_by_role("button", name="Terminer").click()
+    page.wait_for_url(re.compile(r"/subventions/subventions-de-clayes$"))
+    [resource] = helpers.call_action("package_show", id="subventions-de-clayes")["resources"]
+    run_checks(resource["id"])
+
+    page.reload()
+    assert page.locator(".dataset-published-by").inner_text().strip() == \
+        "Publié par Rennes Métropole pour Clayes"
+    checked(page)
+
+    # it shows in her EPCI's observatoire
+    page.goto(live_server + f"/organization/{RENNES_METROPOLE}")
+    page.locator(".territory-observatoire a").click()
+    page.wait_for_url(re.compile(rf"/observatoire/{RENNES_METROPOLE}$"))
+    row = page.locator(f'#observatoire-matrix tr[data-territory="{CLAYES}"]')
+    assert row.locator('td[data-status="conforme"]').count() == 1
+    checked(page)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_visitor_finds_a_commune_s_data_by_its_place(live_server, browser,
+                                                          ille_et_vilaine, size):
+    sysadmin = factories.Sysadmin()["name"]
+    for org, name, title in ((CESSON, "subventions-cesson", "Subventions 2026"),
+                             (CLAYES, "subventions-clayes", "Subventions 2026")):
+        dataset = helpers.call_action("package_create", {"user": sysadmin}, type="subventions",
+                                      name=name, title=title, owner_org=org)
+        from .validation.conftest import upload
+        helpers.call_action("resource_create", {"user": sysadmin}, package_id=dataset["id"],
+                            name="subventions.csv", format="CSV", upload=upload(SUBVENTIONS))
+
+    page = new_page(browser, size)
+    page.goto(live_server + "/dataset/")
+    page.locator("#field-giant-search").fill("subventions Cesson-Sévigné")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    first = page.locator(".dataset-item").first
+    assert "Cesson-Sévigné" in first.inner_text()
+    checked(page)
+
+    # the territory facet narrows to the EPCI's datasets
+    page.goto(live_server + "/dataset/")
+    page.get_by_role("link", name=re.compile("Rennes Métropole")).first.click()
+    page.wait_for_load_state()
+    assert page.locator(".dataset-item").count() == 2
+    page.locator(".dataset-item a", has_text="Subventions 2026").first.click()
+    page.wait_for_load_state()
+    href = page.locator(".dataset-downloads a.btn").first.get_attribute("href")
+    assert requests.get(href, timeout=10).content == SUBVENTIONS
+    checked(page)
