@@ -165,7 +165,7 @@ def test_a_signed_in_editor_reads_french_everywhere(live_server, browser, editor
     assert {"Follow", "Show more", "Dashboard"} <= english
     assert requests.get(live_server + "/api/i18n/fr", timeout=10).json().get("Show more") \
         == [None, "Montrer plus"], "CKAN's script catalogue is not built"
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="fr-FR")
     page.goto(live_server + "/user/login")
     page.fill("#field-login", "secretaire")
     page.fill("#field-password", PASSWORD)
