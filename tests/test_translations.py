@@ -196,3 +196,19 @@ def test_a_signed_in_editor_reads_french_everywhere(live_server, browser, editor
     page.get_by_role("button", name="Se désabonner").wait_for(timeout=5000)
     page.goto(live_server + f"/subventions/subventions-cesson/resource/{resource}")
     page.get_by_role("link", name="Montrer plus").wait_for(timeout=5000)
+
+
+def test_the_scripts_catalogue_is_built_where_ckan_serves_it(tmp_path, monkeypatch):
+    """CKAN only builds /api/i18n/<lang> under ``ckan run``: the suite builds
+    it at start-up (gunicorn, tests), and again when a catalogue is newer."""
+    import json
+    import os
+    from ckan.common import config
+    from ckanext.opendatalocale.translation import ensure_script_translations
+    monkeypatch.setitem(config, "ckan.storage_path", str(tmp_path))
+    ensure_script_translations()
+    built = tmp_path / "i18n" / "js" / "fr.js"
+    assert json.loads(built.read_text(encoding="utf-8"))["Show more"] == [None, "Montrer plus"]
+    os.utime(built, (0, 0))
+    ensure_script_translations()
+    assert built.stat().st_mtime > 0
