@@ -115,7 +115,7 @@ def test_one_message_per_column_and_kind_of_error():
     dates = groups["dateConvention"]["kinds"]
     assert len(dates) == 1
     assert dates[0]["where"] == "lignes 2, 3, 4, 5 et 12 autres"
-    assert dates[0]["message"].startswith("16 valeurs ne sont pas ce qu'attend dateConvention")
+    assert dates[0]["message"] == "16 valeurs de dateConvention ne sont pas sous la forme attendue."
     assert dates[0]["example"] == {"row": 2, "message": "« 02/03/2024 » n'est pas une date."}
     kinds = groups["idAttribuant"]["kinds"]
     assert [(k["where"], k["message"]) for k in kinds] == [

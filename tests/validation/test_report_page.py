@@ -57,8 +57,9 @@ class TestInWords:
         kinds = column.find_all("li")
         assert len(kinds) == 1  # seven errors, one message
         assert words(kinds[0]).startswith(
-            "Lignes 2, 3, 4, 5 et 3 autres : 7 valeurs ne sont pas ce qu'attend "
-            "dateConvention : une date au format AAAA-MM-JJ")
+            "Lignes 2, 3, 4, 5 et 3 autres : 7 valeurs de dateConvention ne sont pas sous "
+            "la forme attendue.")
+        assert words(column.find("p")).startswith("Attendu : une date au format AAAA-MM-JJ")
         assert "Par exemple, ligne 2 :" in words(kinds[0])
         assert "Écrivez plutôt" in words(kinds[0])
         # what the SIRET column expects is said in words, nowhere a pattern

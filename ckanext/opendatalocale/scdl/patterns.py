@@ -17,7 +17,7 @@ try:  # Python 3.11+
     from re._constants import (ANY, AT, BRANCH, CATEGORY, CATEGORY_DIGIT, CATEGORY_SPACE,
                                CATEGORY_WORD, IN, LITERAL, MAX_REPEAT, MAXREPEAT,
                                MIN_REPEAT, NEGATE, RANGE, SUBPATTERN)
-except ImportError:  # pragma: no cover - Python 3.10
+except ImportError:  # Python before 3.11
     import sre_parse as _sre  # type: ignore
     from sre_constants import (ANY, AT, BRANCH, CATEGORY, CATEGORY_DIGIT,  # type: ignore
                                CATEGORY_SPACE, CATEGORY_WORD, IN, LITERAL, MAX_REPEAT,

@@ -50,19 +50,19 @@ def _key(error: Error) -> tuple:
     return (error.type, error.check, error.type == "constraint-error" and empty)
 
 
-def _headline(kind: tuple, count: int, column: str, field: Optional[dict]) -> Optional[str]:
+def _headline(kind: tuple, count: int, column: str) -> Optional[str]:
     """One sentence for ``count`` errors of a kind, without their values
-    (None: the errors' own message says it better)."""
+    (None: the error's own message says it better). What the column expects
+    is said once, above, for the whole column."""
     error_type, check, empty = kind
     if count == 1:
         return None
-    expects = expectation(field) if field else None
-    if error_type == "type-error" and expects:
-        return f"{count} valeurs ne sont pas ce qu'attend {column} : {expects}."
+    if error_type == "type-error":
+        return f"{count} valeurs de {column} ne sont pas sous la forme attendue."
     if error_type == "constraint-error" and empty:
         return f"{column} est obligatoire : {count} cases sont restées vides."
-    if error_type == "constraint-error" and expects:
-        return f"{count} valeurs ne conviennent pas pour {column}, qui attend {expects}."
+    if error_type == "constraint-error":
+        return f"{count} valeurs de {column} ne sont pas parmi celles attendues."
     if error_type in ("unique-error", "primary-key"):
         return f"{count} valeurs apparaissent plusieurs fois dans {column}, qui doit être unique."
     if error_type == "custom-check-error" and check in _CHECKS:
@@ -70,7 +70,7 @@ def _headline(kind: tuple, count: int, column: str, field: Optional[dict]) -> Op
     return None
 
 
-def _kinds(errors: list[Error], column: str, field: Optional[dict]) -> list[dict[str, Any]]:
+def _kinds(errors: list[Error], column: str) -> list[dict[str, Any]]:
     kinds: dict[tuple, list[Error]] = {}
     for error in errors:
         kinds.setdefault(_key(error), []).append(error)
@@ -82,7 +82,7 @@ def _kinds(errors: list[Error], column: str, field: Optional[dict]) -> list[dict
             out.extend({"type": e.type, "check": e.check, "count": 1, "rows": [],
                         "where": "", "message": e.message, "example": None} for e in listed)
             continue
-        headline = _headline(kind, len(listed), column, field)
+        headline = _headline(kind, len(listed), column)
         first = listed[0]
         out.append({
             "type": kind[0], "check": kind[1], "count": len(listed), "rows": rows,
@@ -109,7 +109,7 @@ def by_column(report: Report, table_schema: dict[str, Any]) -> list[dict[str, An
             "column": column or None, "count": report.counts.get(column, len(listed)),
             "title": (field or {}).get("title"),
             "expects": expectation(field) if field else None,
-            "errors": listed, "kinds": _kinds(listed, column, field),
+            "errors": listed, "kinds": _kinds(listed, column),
             # errors counted beyond those kept in the report
             "hidden": max(report.counts.get(column, 0) - len(listed), 0)})
     return sorted(groups, key=lambda g: (g["column"] is not None,
