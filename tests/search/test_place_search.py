@@ -114,3 +114,28 @@ def test_the_index_follows_a_move(places):
     assert "deliberations-bruz" not in search("Rennes Métropole délibérations")
     liffre = org(LIFFRE)["title"]
     assert "deliberations-bruz" in search(f"{liffre} délibérations")
+
+
+def test_the_index_follows_a_rename_by_the_loader(places, cli, tmp_path):
+    """A new COG vintage in which Rennes Métropole has another name."""
+    import json
+    import shutil
+
+    from ckan.cli.cli import ckan
+
+    from ..territories.conftest import COG
+    source = tmp_path / "cog"
+    shutil.copytree(COG, source)
+    path = source / "epci.json"
+    rows = json.loads(path.read_text())
+    for row in rows:
+        if row["code"] == METROPOLE.removeprefix("epci-"):
+            row["nom"] = "Armorica Métropole"
+    path.write_text(json.dumps(rows, ensure_ascii=False))
+    result = cli.invoke(ckan, ["opendatalocale", "territories", "load", "--source",
+                               str(source), "--departement", "35"])
+    assert result.exit_code == 0, result.output
+    assert "1 renamed" in result.output
+    assert set(search("Armorica délibérations")) == {"deliberations-bruz", "actes-cesson",
+                                                     "deliberations-rennes"}
+    assert "deliberations-bruz" not in search("Rennes délibérations")

@@ -57,3 +57,12 @@ def test_the_page_lists_rennes_first(app, organisations):
     titles = [h.get_text(strip=True) for h in page.select(".media-item .media-heading")]
     assert titles == ["Rennes", "Rennes Métropole", "Arbigny-sous-Varennes",
                       "Association des amis de Rennes", "Le Rheu"]
+
+
+def test_accents_are_ignored_as_well_as_case(organisations):
+    factories.Organization(name="commune-35051", title="Cesson-Sévigné")
+    assert helpers.call_action("organization_list", q="cesson-sevigne") == ["commune-35051"]
+    assert helpers.call_action("organization_list", q="RENNES METROPOLE") == ["epci-243500139"]
+    assert helpers.call_action("organization_list", q="Métropole") == ["epci-243500139"]
+    # q is text, not a pattern
+    assert helpers.call_action("organization_list", q="R%s") == []

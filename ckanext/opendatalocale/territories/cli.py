@@ -49,10 +49,11 @@ def load(source: str, region: str | None, departement: str | None, everything: b
                            show_pos=True) as bar:
         changes = loader.load_in_transaction(model.meta.engine, cog, wanted,
                                              progress=bar.update)
-    stale = tree.datasets_below(changes.moved_ids)
+    stale = tree.datasets_below(changes.moved_ids + changes.renamed_ids)
     if stale:
-        # their territory labels and permission labels follow the new tree
-        with click.progressbar(stale, label="Re-indexing moved datasets") as bar:
+        # their territory labels and permission labels follow the new tree,
+        # their searchable territory titles the new names
+        with click.progressbar(stale, label="Re-indexing moved or renamed datasets") as bar:
             for package_id in bar:
                 search.rebuild(package_id)
     click.echo(f"{len(wanted)} territories: {changes.created} created, "

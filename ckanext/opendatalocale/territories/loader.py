@@ -38,6 +38,9 @@ class Changes:
     # organisations whose place in the tree changed: their datasets (and
     # those below) carry stale territory labels until re-indexed
     moved_ids: list[str] = field(default_factory=list)
+    # organisations whose title changed: searchable text of their datasets
+    # (and of those below) until re-indexed
+    renamed_ids: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -99,6 +102,7 @@ def load(connection, cog: Cog, territories: list[Territory],
         if title != territory.title:
             cursor.execute('UPDATE "group" SET title = %s WHERE id = %s', (territory.title, gid))
             changes.renamed += 1
+            changes.renamed_ids.append(gid)
         if state != "active":
             cursor.execute('UPDATE "group" SET state = %s WHERE id = %s', ("active", gid))
             changes.reactivated += 1

@@ -13,19 +13,30 @@ from .. import tree
 __all__ = ["organization_list", "organization_show", "group_show", "member_create"]
 
 
-# the organisations core's search finds (name, title or description
-# containing q, case ignored), the exact name or title first, then those that
-# begin with q, then the others, each in the order asked for (core's ``sort``)
+# the organisations whose name, title or description contains q, as core's
+# search finds them, but accents ignored as well as case ("Cesson-Sevigne"
+# finds Cesson-Sévigné); the exact name or title first, then those that begin
+# with q, then the others, each in the order asked for (core's ``sort``)
+_ACCENTED = "àáâãäåçèéêëìíîïñòóôõöùúûüýÿÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜÝŸ"
+_PLAIN = "aaaaaaceeeeiiiinooooouuuuyyaaaaaaceeeeiiiinooooouuuuyy"
+_FOLD = f"translate(lower({{}}), '{_ACCENTED}', '{_PLAIN}')"
 _RANKED = """
-SELECT g.name FROM "group" g
+SELECT g.name FROM "group" g,
+  LATERAL (SELECT {fold_name} AS name, {fold_title} AS title,
+                  {fold_description} AS description) f,
+  (SELECT {fold_q} AS q, {fold_like} AS pattern) query
 WHERE g.state = 'active' AND g.is_organization AND g.type = :type
-  AND (g.name ILIKE :contains OR g.title ILIKE :contains OR g.description ILIKE :contains)
-  {only}
-ORDER BY CASE WHEN lower(g.name) = lower(:q) OR lower(g.title) = lower(:q) THEN 0
-              WHEN g.name ILIKE :prefix OR g.title ILIKE :prefix THEN 1 ELSE 2 END,
-         g.{field} {direction}, g.name
+  AND (f.name LIKE '%' || query.pattern || '%' OR f.title LIKE '%' || query.pattern || '%'
+       OR f.description LIKE '%' || query.pattern || '%')
+  {{only}}
+ORDER BY CASE WHEN query.q IN (f.name, f.title) THEN 0
+              WHEN f.name LIKE query.pattern || '%' OR f.title LIKE query.pattern || '%' THEN 1
+              ELSE 2 END,
+         g.{{field}} {{direction}}, g.name
 LIMIT :limit OFFSET :offset
-"""
+""".format(fold_name=_FOLD.format("g.name"), fold_title=_FOLD.format("g.title"),
+           fold_description=_FOLD.format("coalesce(g.description, '')"),
+           fold_q=_FOLD.format("CAST(:q AS text)"), fold_like=_FOLD.format("CAST(:like AS text)"))
 _SORTS = {"title": "title", "name": "name"}
 
 
@@ -63,8 +74,8 @@ def _ranked(context, data_dict) -> list[str] | None:
                          direction="DESC" if direction.lower() == "desc" else "ASC",
                          only="AND g.name = ANY(:only)" if only else "")
     return [row[0] for row in model.Session.execute(sa.text(sql), {
-        "type": data_dict.get("type") or "organization", "q": q,
-        "contains": f"%{_like(q)}%", "prefix": f"{_like(q)}%", "only": list(only or []),
+        "type": data_dict.get("type") or "organization", "q": q, "like": _like(q),
+        "only": list(only or []),
         "limit": limit, "offset": int(paging.get("offset") or 0)})]
 
 
