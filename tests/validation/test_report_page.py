@@ -109,7 +109,7 @@ class TestWhoseFile:
             format="CSV", upload=upload(VALID))
         assert status(resource["id"])["status"] == "success"  # a warning, not an error
         warnings = [words(w) for w in report_of(app, resource["id"]).select(
-            ".scdl-report-publisher")]
+            ".scdl-report-publisher p")]
         assert warnings[0].startswith("Ce fichier semble être celui d'Antibes")
         assert warnings[1].startswith("Le numéro SIREN de Cesson-Sévigné est 213505100")
 
@@ -152,6 +152,21 @@ def test_a_dead_link_is_unreachable_not_invalid(app, editor, subventions, files_
     dataset_page = app.get("/subventions/subventions-2025").body
     assert "Fichier inaccessible (HTTP 404)" in dataset_page
     assert "scdl-validation-unreachable" in dataset_page
+
+
+@pytest.mark.usefixtures("clean_db")
+@pytest.mark.ckan_config("ckanext.opendatalocale.validation.allow_private_addresses", True)
+@pytest.mark.ckan_config("ckanext.opendatalocale.validation.max_download_bytes", 100)
+def test_a_linked_file_too_big_is_unreachable_with_its_reason(
+        app, editor, subventions, files_server):  # noqa: F811
+    folder, base = files_server
+    (folder / "subventions.csv").write_bytes(VALID)
+    resource = helpers.call_action("resource_create", context={"user": editor["name"]},
+                                   package_id=subventions["id"], format="CSV",
+                                   url=f"{base}/subventions.csv")
+    Worker().work(burst=True)
+    assert status(resource["id"])["status"] == "error"
+    assert "Fichier inaccessible (trop volumineux)" in words(report_of(app, resource["id"]))
 
 
 @pytest.mark.usefixtures("clean_db")
