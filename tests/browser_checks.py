@@ -24,8 +24,8 @@ AXE = Path(__file__).resolve().parent.parent / ".axe" / "node_modules" / "axe-co
 
 
 def axe_context(browser, width: int = 1280, height: int = 900, **options):
-    """A browser context that lets axe be injected (page CSP bypassed), in
-    French as the portal's visitors' browsers are (native date fields…)."""
+    """A browser context that lets axe be injected (page CSP bypassed),
+    asking for French as the portal's visitors do (Accept-Language)."""
     options.setdefault("locale", "fr-FR")
     return browser.new_context(viewport={"width": width, "height": height},
                                bypass_csp=True, **options)
