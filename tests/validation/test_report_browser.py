@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from ckan.lib.jobs import Worker
 
+from tests.browser_checks import AXE, axe_context
+
 from .test_offline_and_links import files_server  # noqa: F401 (fixture)
 from .test_report_page import with_french_dates
 
@@ -81,8 +83,8 @@ def test_an_editor_reads_whose_file_and_a_dead_link_on_her_phone(
     Worker().work(burst=True)
     token = helpers.call_action("api_token_create", context=context, user=editor["name"],
                                 name="browser")["token"]
-    page = browser.new_page(viewport={"width": 390, "height": 844},
-                            extra_http_headers={"Authorization": token})
+    page = axe_context(browser, width=390, height=844,
+                       extra_http_headers={"Authorization": token}).new_page()
     SHOTS.mkdir(parents=True, exist_ok=True)
     for resource, name in ((copied, "whose"), (dead, "unreachable")):
         page.goto(f"{live_server}/subventions/subventions-2025/resource/{resource['id']}")
@@ -92,8 +94,19 @@ def test_an_editor_reads_whose_file_and_a_dead_link_on_her_phone(
         assert report.get_by_role("link", name=replace).is_visible()
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         page.screenshot(path=str(SHOTS / f"resource-report-{name}-390.png"), full_page=True)
+        assert report_violations(page) == []
         if name == "whose":
             assert "Ce fichier semble être celui d'Antibes" in report.inner_text()
         else:
             assert "Fichier inaccessible (HTTP 404)" in report.locator("h2").inner_text()
             assert report.get_by_role("button", name="Vérifier de nouveau").is_visible()
+
+
+def report_violations(page) -> list[str]:
+    """axe-core's violations inside the report (the rest of the page is
+    CKAN's and the other plugins', checked by their own journeys)."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    results = page.evaluate(
+        "axe.run('#validation-report', {resultTypes: ['violations']})")
+    return [f"{v['id']}: {v['help']}" for v in results["violations"]]
