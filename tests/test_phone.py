@@ -57,3 +57,14 @@ def test_a_resource_shows_its_report_before_its_metadata(live_server, browser,
     assert report.evaluate(
         "(r, m) => !!(r.compareDocumentPosition(m) & Node.DOCUMENT_POSITION_FOLLOWING)",
         metadata.element_handle())
+
+
+def test_the_search_filters_open_from_the_keyboard(live_server, browser, scene):  # noqa: F811
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    page.goto(live_server + "/dataset/")
+    page.wait_for_load_state("networkidle")
+    button = page.get_by_role("button", name="Filtrer les résultats")
+    button.focus()
+    page.keyboard.press("Enter")
+    assert "filters-modal" in page.evaluate("document.body.className")
+    page.screenshot(path="/tmp/shots/phone-filters.png")
