@@ -10,6 +10,7 @@ transaction: a failure leaves nothing half-loaded.
 """
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,6 +22,7 @@ from .cog import Cog, Territory, org_name
 
 __all__ = ["EXTRAS", "Changes", "load", "load_in_transaction", "refresh_table"]
 
+log = logging.getLogger(__name__)
 # the organisation fields of a territory, kept as CKAN group extras
 EXTRAS = ("territory_level", "territory_code", "siren", "population", "obligation",
           "territory_status", "merged_into")
@@ -140,7 +142,14 @@ def refresh_table(cursor) -> None:
     from .tree import REFRESH_TABLE, TERRITORY_TABLE_EXISTS
     cursor.execute(TERRITORY_TABLE_EXISTS)
     if cursor.fetchone()[0]:
+        notices = len(cursor.connection.notices)
         cursor.execute(REFRESH_TABLE)
+        skipped = [n for n in cursor.connection.notices[notices:] if "skipping" in n]
+        if skipped:
+            log.warning("The database user may not ANALYZE the tables the territories "
+                        "are written to (%s): loads stay correct but may be much slower "
+                        "on a new database. Grant the tables' ownership or run ANALYZE "
+                        "after the first load.", "; ".join(n.strip() for n in skipped))
 
 
 def load_in_transaction(engine, cog: Cog, territories: list[Territory],
