@@ -163,3 +163,15 @@ class TestSentTwice:
             helpers.call_action("resource_create", context={"user": sysadmin["name"]},
                                 package_id=dataset["id"], url="https://example.org/d.csv")
         assert len(resources(dataset["name"])) == 2
+
+    def test_without_redis_the_form_still_adds_the_file(self, editor, dataset, monkeypatch):
+        import redis
+        from ckanext.opendatalocale.datasets.logic import validators
+        url = f"/deliberations/{dataset['name']}/resource/new"
+        data = resource_form(editor, url, url="https://example.org/d.csv", name="Sans Redis")
+        # the guard's Redis unreachable (nothing listens on port 1): it is off, the form works
+        monkeypatch.setattr(validators, "connect_to_redis",
+                            lambda: redis.Redis(host="127.0.0.1", port=1))
+        response = editor.post(url, data=data, follow_redirects=False)
+        assert response.status_code == 302
+        assert [r["name"] for r in resources(dataset["name"])] == ["Sans Redis"]

@@ -1,6 +1,7 @@
 """Validators of the SCDL dataset types' fields (named in schemas/scheming/presets.yaml)."""
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -8,8 +9,9 @@ import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib.formatters import localised_number
-from ckan.lib.redis import connect_to_redis
 from ckan.lib.navl.dictization_functions import Missing, StopOnError
+from ckan.lib.redis import connect_to_redis
+from redis.exceptions import RedisError
 
 from ckanext.opendatalocale.scdl import UnknownSchema, UnknownVersion, catalogue
 from ckanext.opendatalocale.scdl import territory
@@ -18,6 +20,8 @@ from ckanext.opendatalocale.territories import tree
 __all__ = ["scdl_territory_code", "scdl_after_start", "scdl_default_frequency",
            "scdl_default_license", "scdl_resource_schema", "scdl_title", "scdl_name",
            "scdl_resource_file", "scdl_submitted_once"]
+
+log = logging.getLogger(__name__)
 
 DEFAULT_LICENSE = "lov2"
 MB = 1024 * 1024
@@ -185,7 +189,6 @@ def scdl_resource_file(key, data, errors, context):
         raise StopOnError
 
 
-
 def _megabytes(size: int) -> str:
     try:
         return localised_number(round(size / MB, 1))
@@ -206,7 +209,14 @@ def scdl_submitted_once(key, data, errors, context):
         return
     redis_key = "{}:opendatalocale:form-token:{}".format(
         tk.config.get("ckan.site_id"), token)
-    if not connect_to_redis().set(redis_key, "1", nx=True, ex=FORM_TOKEN_SECONDS):
+    try:
+        first = connect_to_redis().set(redis_key, "1", nx=True, ex=FORM_TOKEN_SECONDS)
+    except RedisError:
+        # without Redis the form still works; only this guard is off (the
+        # page's script still stops a double click)
+        log.warning("Redis unreachable: a resource form's double submission is not checked")
+        return
+    if not first:
         errors[key[:-1] + ("url",)].append(tk._(
             "This form was already sent: the file is added once. The dataset's page "
             "lists its files."))
