@@ -39,6 +39,12 @@ PUBLIC_PAGES = {
 EDITOR_PAGES = {
     "dataset-form": "/dataset/new",
     "scdl-form": "/subventions/new",
+    "edit-form": "/subventions/edit/subventions-cesson",
+    "resource-form": "/subventions/subventions-cesson/resource/new",
+    "chooser": "/socle-commun/",
+    "dashboard": "/dashboard/datasets",
+    "activity": "/dataset/activity/subventions-cesson",
+    "dataset-groups": "/dataset/groups/subventions-cesson",
 }
 
 
