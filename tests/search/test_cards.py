@@ -11,7 +11,8 @@ from ..dcat.conftest import portal  # noqa: F401 (fixture: Ille-et-Vilaine, 3 da
 
 
 def page(app, url: str = "/dataset/", **params) -> BeautifulSoup:
-    return BeautifulSoup(app.get(url, query_string=params).body, "html.parser")
+    response = app.get(url, query_string=params) if params else app.get(url)
+    return BeautifulSoup(response.body, "html.parser")
 
 
 def facets(soup: BeautifulSoup) -> dict[str, dict[str, str]]:

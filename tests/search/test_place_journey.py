@@ -63,8 +63,8 @@ def test_a_visitor_finds_rennes_s_deliberations(live_server, browser, deliberati
     territory = page.locator("section.module", has=page.get_by_role(
         "heading", name="Territoire"))
     choice = territory.get_by_role("link", name=re.compile(r"^Rennes\b(?! Métropole)"))
-    if not choice.is_visible():  # a phone: core's filters are behind a link
-        page.locator("a.show-filters").click()
+    if not choice.is_visible():  # a phone: the filters are behind a button
+        page.get_by_role("button", name="Filtrer les résultats").click()
         page.screenshot(path=SHOTS / f"finding-filters-{width}.png", full_page=True)
     choice.click()
     page.wait_for_url(re.compile(r"vocab_territories=commune-35238"))
