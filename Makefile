@@ -50,7 +50,7 @@ test: install-test
 	$(TEST_ENV) $(BIN)/ckan -c test.ini db upgrade
 	bash tools/ensure_chromium.sh
 	bash tools/ensure_axe.sh
-	$(TEST_ENV) $(BIN)/pytest --ckan-ini=test.ini tests
+	$(TEST_ENV) $(BIN)/pytest --ckan-ini=test.ini --durations=25 tests
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
