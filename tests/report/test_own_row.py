@@ -58,5 +58,8 @@ def test_the_page_shows_the_epci_row_first_even_sorted(app, scene):
                                      query_string={"sort": sort}).body, "html.parser")
         first = page.select_one("#observatoire-matrix tbody tr")
         assert first["data-territory"] == EPCI
+        assert first.th.get_text(" ", strip=True).startswith(
+            "Rennes Métropole (ses propres jeux de données)")
+        assert first.th.a["href"] == f"/organization/{EPCI}"
         cell = first.select_one('td[data-status="conforme"] a')
         assert cell["href"].endswith("/subventions/subventions-rennes-metropole")
