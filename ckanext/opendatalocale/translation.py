@@ -6,6 +6,8 @@ over core's, so these translations win.
 """
 from __future__ import annotations
 
+import logging
+
 from ckan.lib.plugins import DefaultTranslation
 
 from .resources import resource_dir
@@ -54,8 +56,13 @@ def ensure_script_translations() -> None:
 
     if up_to_date():
         return
-    os.makedirs(target, exist_ok=True)
-    with open(os.path.join(target, ".build.lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not up_to_date():
-            i18n.build_js_translations()
+    try:
+        os.makedirs(target, exist_ok=True)
+        with open(os.path.join(target, ".build.lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not up_to_date():
+                i18n.build_js_translations()
+    except OSError as error:  # the portal starts; only its scripts speak English
+        logging.getLogger(__name__).warning(
+            "The scripts' translations cannot be written to %s (%s): the pages' scripts "
+            "will show English. Make ckan.storage_path writable.", target, error)
