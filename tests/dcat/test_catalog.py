@@ -95,7 +95,11 @@ def test_the_catalogue_filters_with_q_and_fq(app, portal):
     assert titles(catalog(app, fq="territory_level:commune")) == {
         "subventions-rennes", "subventions-cesson"}
     assert titles(catalog(app, fq='territory_code:"35051"')) == {"subventions-cesson"}
-    assert titles(catalog(app, q="Rennes subventions")) == {"subventions-rennes"}
+    # a place finds the datasets of its publishers and of the communes below it
+    # (Cesson-Sévigné is in Rennes Métropole)
+    assert titles(catalog(app, q="Rennes subventions")) == {
+        "subventions-rennes", "subventions-cesson"}
+    assert titles(catalog(app, q="Cesson subventions")) == {"subventions-cesson"}
 
 
 @pytest.mark.ckan_config("ckanext.dcat.datasets_per_page", "2")
