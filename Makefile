@@ -114,10 +114,17 @@ $(COG)/communes.json:
 
 
 ## bench-territories: load all of France, rerun, naive loop, organisation pages (see README)
+# its own database, created here for the app to start, then dropped and created again
+# by run.py before each round (not opendatalocale_bench: bench-search's datasets stay)
 bench-territories: install-test cog
-	$(BIN)/python tools/ensure_database.py "$(BENCH_DB_URL)"
-	$(BENCH_ENV) $(BIN)/ckan -c test.ini db upgrade
-	$(BENCH_ENV) $(BIN)/python bench/territories/run.py $(COG)
+	$(BIN)/python tools/ensure_database.py "$(BENCH_TERRITORIES_DB_URL)"
+	$(BENCH_TERRITORIES_ENV) $(BIN)/ckan -c test.ini db upgrade
+	$(BENCH_TERRITORIES_ENV) $(BIN)/python bench/territories/run.py $(COG)
+
+BENCH_TERRITORIES_DB_URL ?= postgresql://postgres@127.0.0.1:5432/opendatalocale_bench_territories
+BENCH_TERRITORIES_REDIS_URL ?= redis://127.0.0.1:6379/6
+BENCH_TERRITORIES_ENV := CKAN_SQLALCHEMY_URL=$(BENCH_TERRITORIES_DB_URL) \
+	CKAN_REDIS_URL=$(BENCH_TERRITORIES_REDIS_URL)
 
 ## bench-report: the observatoire on all of France and 100 000 datasets (see README)
 bench-report: install-test cog
