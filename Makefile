@@ -113,7 +113,7 @@ $(COG)/communes.json:
 	touch $@
 
 
-## bench-territories: load all of France, rerun, naive loop, organisation pages (see README)
+## bench-territories: France loaded on a new database, rerun, naive loop, organisation pages (see README)
 # its own database, created here for the app to start, then dropped and created again
 # by run.py before each round (not opendatalocale_bench: bench-search's datasets stay)
 bench-territories: install-test cog

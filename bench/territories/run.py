@@ -19,8 +19,8 @@ Measures, on the bench database (its own: dropped and created again each round):
    datasets in communes of Ille-et-Vilaine (so the counts are not all zero),
    requested anonymously through a test client of the real app (the whole
    WSGI stack of ``make_app``): median and p95 over several runs after one
-   warm-up. Parts 2 and 3 run on the last round's database, after an ANALYZE
-   (as autovacuum gives within a minute of a load in production).
+   warm-up. Parts 2 and 3 run on the last round's database, part 3 after an
+   ANALYZE (as autovacuum gives within a minute of a load in production).
 
 A benchmark, not a test: it prints figures and checks nothing about time
 (targets of issue 14: first load < 60 s (aim < 10 s), rerun < 5 s, pages
