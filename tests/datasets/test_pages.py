@@ -36,6 +36,23 @@ class TestPages:
         assert f"/socle-commun/{slug}/modele.csv" in body
 
     @pytest.mark.parametrize("slug", SLUGS)
+    def test_guide_describes_patterns_in_words(self, app, slug):
+        from bs4 import BeautifulSoup
+        body = BeautifulSoup(app.get(f"/socle-commun/{slug}/").body, "html.parser")
+        for field in catalogue().get(slug).latest.table_schema()["fields"]:
+            pattern = field.get("constraints", {}).get("pattern")
+            if not pattern:
+                continue
+            row = body.find(id=f"field-{field['name']}").get_text(" ")
+            assert pattern not in row and "\\d" not in row and "^" not in row, row
+            assert "Forme attendue" in row
+
+    def test_guide_says_a_siret_is_fourteen_digits(self, app):
+        from bs4 import BeautifulSoup
+        body = BeautifulSoup(app.get("/socle-commun/deliberations/").body, "html.parser")
+        assert "Forme attendue : 14 chiffres." in body.find(id="field-COLL_SIRET").get_text(" ")
+
+    @pytest.mark.parametrize("slug", SLUGS)
     def test_csv_template_is_valid_against_the_schema(self, app, slug, tmp_path):
         response = app.get(f"/socle-commun/{slug}/modele.csv")
         assert response.headers["Content-Type"].startswith("text/csv")

@@ -7,6 +7,7 @@ from typing import Any, Optional
 import ckan.plugins.toolkit as tk
 
 from ckanext.opendatalocale.scdl import UnknownSchema, catalogue
+from ckanext.opendatalocale.scdl.patterns import describe_pattern
 
 from .chooser import scdl_organization_choices, scdl_published_by
 
@@ -91,8 +92,9 @@ def scdl_field_constraints(field: dict[str, Any]) -> list[str]:
         out.append(tk._("Allowed values: {values}.").format(
             values=" ; ".join(str(v) for v in c["enum"])))
     if "pattern" in c:
-        out.append(tk._("Expected form (regular expression): {pattern}").format(
-            pattern=c["pattern"]))
+        # in words, never the regular expression (scdl.patterns)
+        out.append(tk._("Expected form: {description}.").format(
+            description=describe_pattern(c["pattern"], field.get("example"))))
     if "minimum" in c and "maximum" in c:
         out.append(tk._("Between {low} and {high}.").format(low=c["minimum"],
                                                              high=c["maximum"]))
