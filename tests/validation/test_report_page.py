@@ -152,6 +152,11 @@ def test_a_dead_link_is_unreachable_not_invalid(app, editor, subventions, files_
     dataset_page = app.get("/subventions/subventions-2025").body
     assert "Fichier inaccessible (HTTP 404)" in dataset_page
     assert "scdl-validation-unreachable" in dataset_page
+    # and so does its card in the search results
+    from bs4 import BeautifulSoup
+    card = BeautifulSoup(app.get("/dataset/").body, "html.parser").select_one(".dataset-item")
+    assert card.select_one(".scdl-validation").get_text(strip=True) == \
+        "Fichier inaccessible (HTTP 404)"
 
 
 @pytest.mark.usefixtures("clean_db")
