@@ -8,6 +8,7 @@ import ckan.plugins.toolkit as tk
 from . import tree
 
 __all__ = ["territory_ancestors", "territory_children", "territory_fields", "territory_placed",
+           "territory_summary",
            "territory_level_label", "territory_level_options", "territory_roots"]
 
 def _levels() -> dict[str, str]:
@@ -55,3 +56,22 @@ def territory_level_options() -> list[dict[str, str]]:
 
 def territory_roots() -> list[dict[str, Any]]:
     return tree.roots()
+
+
+def territory_summary(organization: dict[str, Any]) -> str | None:
+    """What a territory is, in one line, for an organisation without a
+    description: "Commune de Rennes Métropole, 220 488 habitants"."""
+    fields = tree.territory_fields(organization["id"])
+    level = fields.get("territory_level")
+    if not level:
+        return None
+    parent = tree.parent_of(organization["id"])
+    text = territory_level_label(level)
+    if parent:
+        text = tk._("{level} in {parent}").format(level=text, parent=parent["title"])
+    population = fields.get("population") or ""
+    if population.isdigit() and int(population):
+        count = int(population)
+        text += ", " + tk.ungettext("{num} inhabitant", "{num} inhabitants", count).format(
+            num=f"{count:,}".replace(",", "\u202f"))
+    return text
