@@ -30,6 +30,23 @@ def suite_plugins(with_plugins):
 
 
 @pytest.fixture(autouse=True)
+def rq_connection_for_workers(monkeypatch):
+    """RQ finds its Redis connection on a stack local to the thread (and
+    greenlet: Playwright's sync API runs on greenlets) that CKAN fills once,
+    where a queue is first asked for (``jobs._connect``). When that was a
+    browser test's server thread, a ``Worker()`` made by the test finds no
+    connection: tests' workers get CKAN's connection explicitly."""
+    from ckan.lib import jobs
+    from ckan.lib.redis import connect_to_redis
+    made = jobs.Worker.__init__
+
+    def with_connection(self, *args, **kwargs):
+        kwargs.setdefault("connection", connect_to_redis())
+        made(self, *args, **kwargs)
+    monkeypatch.setattr(jobs.Worker, "__init__", with_connection)
+
+
+@pytest.fixture(autouse=True)
 def neutral_factory_text(monkeypatch):
     """CKAN's factories give datasets random English notes, whose words
     ("budget", "economy"…) would make text searches flaky: a fixed,
