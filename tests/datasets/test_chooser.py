@@ -127,6 +127,9 @@ class TestForWhom:
         body = app.get("/socle-commun/", query_string={"organisation": "<script>x</script>"},
                        headers=token("secretaire"), status=404).body
         assert "<script>x</script>" not in body and "&lt;script&gt;" in body
+        for hostile in ("commune\x00-35051", "a" * 5000):
+            app.get("/socle-commun/", query_string={"organisation": hostile},
+                    headers=token("secretaire"), status=404)
 
     def test_a_visitor_is_asked_to_log_in(self, app, ille_et_vilaine):
         soup = page(app)

@@ -41,7 +41,8 @@ def index():
     if wanted is not None:
         chosen = next((o for o in organizations if wanted in (o["name"], o["id"])), None)
         if chosen is None:
-            chosen = chooser.organization(wanted[:200])
+            # a NUL byte cannot even be asked to PostgreSQL: no such organisation
+            chosen = None if "\x00" in wanted else chooser.organization(wanted[:200])
             if chosen is None:
                 return tk.abort(404, tk._("There is no organisation “{name}”.").format(
                     name=wanted[:100]))
