@@ -10,7 +10,6 @@ and the rule of :mod:`ckanext.opendatalocale.scdl.status`.
 """
 from __future__ import annotations
 
-import unicodedata
 from datetime import datetime, timezone
 from typing import Any, Optional
 
@@ -19,23 +18,17 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.opendatalocale.scdl import catalogue
 from ckanext.opendatalocale.scdl import status as st
+from ckanext.opendatalocale.scdl.territory import LEVEL_RANK
+from ckanext.opendatalocale.scdl.text import french_order
 
 __all__ = ["organization", "publishing_organizations", "publishing_groups", "type_states",
            "PRIVATE", "DRAFT", "CHECKING"]
 
-_LEVELS = {"region": 0, "departement": 1, "epci": 2, "commune": 3}
 # states a card shows beside the observatoire's statuses
 PRIVATE = "prive"        # the dataset exists but only its organisation sees it
 DRAFT = "brouillon"      # created without its file (CKAN's draft state)
 CHECKING = "en-cours"    # its file is being checked
 _MAX_DATASETS = 1000
-
-
-def _french(text: Optional[str]) -> str:
-    """Alphabetical order as a French reader expects: accents and case
-    ignored (Écouves beside Ecuillé), hyphens read as spaces."""
-    decomposed = unicodedata.normalize("NFKD", (text or "").casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("-", " ")
 
 
 def _placed(ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -91,7 +84,7 @@ def publishing_organizations(user: Optional[str] = None) -> list[dict[str, Any]]
         below.setdefault(parent, []).append(org)
 
     def order(org: dict[str, Any]) -> tuple[int, str, str]:
-        return (_LEVELS.get(org["level"] or "", len(_LEVELS)), _french(org["title"]), org["name"])
+        return (LEVEL_RANK.get(org["level"] or "", len(LEVEL_RANK)), french_order(org["title"]), org["name"])
 
     found: list[dict[str, Any]] = []
     seen: set[str] = set()

@@ -25,10 +25,9 @@ from typing import Any, Optional
 import ckan.model as model
 
 from ckanext.opendatalocale.scdl import status as st
+from ckanext.opendatalocale.scdl.text import sort_key
 
-__all__ = ["LEVELS", "Territory", "Counts", "Row", "Report", "build", "UnknownTerritory"]
-
-LEVELS = ("region", "departement", "epci", "commune")
+__all__ = ["Territory", "Counts", "Row", "Report", "build", "UnknownTerritory"]
 
 
 class UnknownTerritory(LookupError):
@@ -351,7 +350,7 @@ def build(root: Optional[str], types: list[str], site_id: str,
                 found = present.get((row.territory.id, kind))
                 row.cells[kind] = Cell(statuses[found[0]], found[1]) if found \
                     else Cell(st.ABSENT)
-    ordered = sorted(rows.values(), key=lambda r: _sort_key(r.territory.title))
+    ordered = sorted(rows.values(), key=lambda r: sort_key(r.territory.title) or "")
     if root_territory is not None and root_territory.level != "commune" \
             and level is None and not obliged_only:
         # an EPCI's or a département's own datasets: a row of its own, first
@@ -361,8 +360,3 @@ def build(root: Optional[str], types: list[str], site_id: str,
             own[kind] = Cell(statuses[found[0]], found[1]) if found else Cell(st.ABSENT)
         ordered.insert(0, Row(root_territory, cells=own, own=True))
     return Report(root_territory, types, ordered, totals, now)
-
-
-def _sort_key(title: str) -> str:
-    from ckanext.opendatalocale.search.documents import sort_key
-    return sort_key(title) or ""

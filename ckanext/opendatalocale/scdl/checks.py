@@ -9,13 +9,14 @@ is empty or failed its type counts as empty.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Callable, Optional
 
 from stdnum.fr import siren, siret
+
+from .text import fold
 
 __all__ = ["CHECKS", "CheckError", "RowCheck", "build", "UnknownCheck"]
 
@@ -124,12 +125,7 @@ _ACTES = ["Commande publique", "Urbanisme", "Domaine et patrimoine", "Fonction p
           "Autres domaines de compétences"]
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-
-
-_ACTES_FOLDED = {_fold(a) for a in _ACTES}
+_ACTES_FOLDED = {fold(a) for a in _ACTES}
 
 
 def _nomenclature_actes(params):
@@ -141,9 +137,9 @@ def _nomenclature_actes(params):
             return (f"« {value} » : il manque la barre oblique « / » entre la matière de "
                     "niveau 1 de la nomenclature ACTES et sa sous-matière.")
         prefix = value[:value.find("/")]
-        if _fold(prefix) in _ACTES_FOLDED and "/ " not in value:
+        if fold(prefix) in _ACTES_FOLDED and "/ " not in value:
             return None
-        if _fold(prefix.rstrip()) in _ACTES_FOLDED or "/ " in value:
+        if fold(prefix.rstrip()) in _ACTES_FOLDED or "/ " in value:
             return (f"« {value} » : pas d'espace avant ni après la barre oblique.")
         return (f"« {prefix} » n'est pas une matière de niveau 1 de la nomenclature ACTES "
                 f"({', '.join(_ACTES)}).")

@@ -12,9 +12,13 @@ from typing import Optional
 from stdnum.fr import siren
 
 __all__ = ["normalise", "is_territory_code", "code_of_organization", "levels_of_code",
-           "organization_name", "cog_uri", "LEVELS"]
+           "organization_name", "cog_uri", "LEVELS", "LEVELS_FROM_TOP", "LEVEL_RANK"]
 
+# the levels of the territories, from the commune up, then from the top
+# down (the order of every list of territories) and their rank in it
 LEVELS = ("commune", "epci", "departement", "region")
+LEVELS_FROM_TOP = tuple(reversed(LEVELS))
+LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS_FROM_TOP)}
 # INSEE's geographical linked data names territories by level and code
 # (http://id.insee.fr/geo/commune/35238); an EPCI is an "intercommunalite"
 _COG_URI = {

@@ -14,13 +14,14 @@ with a LEFT JOIN that PostgreSQL removes when no ``d`` column is used.
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Optional
 
 from dateutil.relativedelta import relativedelta
 
 import ckan.plugins.toolkit as tk
+
+from ckanext.opendatalocale.scdl.text import word
 
 from . import lucene
 from .documents import COLUMN_FIELDS, LABELS_FIELD, presence_token, token
@@ -245,7 +246,7 @@ class Compiler:
                 f"{node.field}")
         if node.kind == "prefix":
             check_words(node.value)
-            word = _normalise_word(node.value)
+            word = word(node.value)
             if not word:
                 return None
             tsquery = "'" + word.replace("'", "''") + "':*"
@@ -416,12 +417,6 @@ def _like_pattern(node: Term) -> str:
         out.append("%" if c == "*" else "_" if c == "?" else _escape_like(c))
         i += 1
     return "".join(out)
-
-
-def _normalise_word(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed
-                   if not unicodedata.combining(c) and (c.isalnum()))
 
 
 def _restrict_weight(tsquery: str, weight: str) -> str:

@@ -21,23 +21,23 @@ from __future__ import annotations
 
 import hashlib
 import json
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Optional
 
 from dateutil.parser import isoparse
 
+from ckanext.opendatalocale.scdl.text import sort_key
+
 from .solr_schema import DATE, NGRAM, NUMBER, TEXT, SolrSchema, ckan_schema
 
-__all__ = ["IndexRow", "build_row", "token", "presence_token", "sort_key",
+__all__ = ["IndexRow", "build_row", "token", "presence_token",
            "fast_facet", "STORED_ONLY", "COLUMN_FIELDS", "LABELS_FIELD"]
 
 # kept in their own columns, never searched
 STORED_ONLY = ("data_dict", "validated_data_dict")
 # GIN keys are limited in size: longer values are matched through their hash
 _MAX_TOKEN_VALUE = 200
-_MAX_SORT_KEY = 600  # characters: at most 2 400 bytes
 _WEIGHT_A = ("title",)
 _WEIGHT_B = ("notes",)
 _WEIGHT_C = ("name", "tags", "groups", "organization")
@@ -116,16 +116,6 @@ def fast_facet(name: str, schema: Optional[SolrSchema] = None) -> bool:
     return (kind not in (TEXT, NGRAM, DATE, NUMBER) and name not in COLUMN_FIELDS
             and name != LABELS_FIELD and name not in _NOT_FAST_FACETS
             and name not in STORED_ONLY and "=" not in name)
-
-
-def sort_key(text: Optional[str]) -> Optional[str]:
-    """French-friendly sort key: case and accents ignored ("Été" beside "ete"),
-    cut where no two titles still differ in practice (a btree key holds at
-    most 2 704 bytes: a longer title could not be indexed at all)."""
-    if text is None:
-        return None
-    decomposed = unicodedata.normalize("NFKD", text.strip()[:_MAX_SORT_KEY].casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))[:_MAX_SORT_KEY]
 
 
 def _parse_date(value: Any) -> Optional[datetime]:

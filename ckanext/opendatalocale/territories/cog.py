@@ -22,13 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional
 
+from ckanext.opendatalocale.scdl.territory import LEVEL_RANK, organization_name
+
 __all__ = ["CogError", "Territory", "Cog", "read", "OBLIGATION_POPULATION"]
 
 # loi pour une République numérique (2016): collectivités of more than 3 500
 # inhabitants (and 50 agents, which the COG does not say) must open their data
 OBLIGATION_POPULATION = 3500
 FILES = ("communes.json", "epci.json", "departements.json", "regions.json")
-LEVELS = ("region", "departement", "epci", "commune")
 
 
 class CogError(ValueError):
@@ -48,10 +49,6 @@ class Territory:
     @property
     def obligation(self) -> bool:
         return self.level != "region" and (self.population or 0) > OBLIGATION_POPULATION
-
-
-def org_name(level: str, code: str) -> str:
-    return f"{level}-{code.lower()}"
 
 
 def _department_of(commune_code: str) -> str:
@@ -86,22 +83,22 @@ class Cog:
     def territory(self, level: str, code: str) -> Territory:
         if level == "region":
             r = self.regions[code]
-            return Territory(org_name(level, code), r["nom"], level, code, None)
+            return Territory(organization_name(level, code), r["nom"], level, code, None)
         if level == "departement":
             d = self.departements[code]
             region = d.get("region")
-            parent = org_name("region", region) if region in self.regions else None
-            return Territory(org_name(level, code), d["nom"], level, code, parent)
+            parent = organization_name("region", region) if region in self.regions else None
+            return Territory(organization_name(level, code), d["nom"], level, code, parent)
         if level == "epci":
             e = self.epci[code]
-            return Territory(org_name(level, code), e["nom"], level, code,
-                             org_name("departement", self.epci_departement(code)),
+            return Territory(organization_name(level, code), e["nom"], level, code,
+                             organization_name("departement", self.epci_departement(code)),
                              siren=code, population=e.get("populationMunicipale"))
         c = self.communes[code]
         epci = self.epci_of.get(code)
-        parent = (org_name("epci", epci) if epci
-                  else org_name("departement", c["departement"]))
-        return Territory(org_name(level, code), c["nom"], level, code, parent,
+        parent = (organization_name("epci", epci) if epci
+                  else organization_name("departement", c["departement"]))
+        return Territory(organization_name(level, code), c["nom"], level, code, parent,
                          siren=c.get("siren"), population=c.get("population"))
 
     # -- scopes -------------------------------------------------------------------
@@ -144,8 +141,7 @@ class Cog:
         except (KeyError, TypeError, AttributeError) as e:
             raise CogError(f"the source is inconsistent or partial (missing {e}): "
                            "give the complete data folder of the package") from None
-        order = {level: i for i, level in enumerate(LEVELS)}
-        return sorted(wanted.values(), key=lambda t: (order[t.level], t.name))
+        return sorted(wanted.values(), key=lambda t: (LEVEL_RANK[t.level], t.name))
 
 
 def _load(directory: Path, name: str) -> list:

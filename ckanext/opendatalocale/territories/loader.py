@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable, Iterable, Optional
 
-from .cog import Cog, Territory, org_name
+from ckanext.opendatalocale.scdl.territory import organization_name
+
+from .cog import Cog, Territory
 
 __all__ = ["EXTRAS", "Changes", "load", "load_in_transaction", "refresh_table"]
 
@@ -67,7 +69,7 @@ def load(connection, cog: Cog, territories: list[Territory],
     COG says, on a DBAPI ``connection`` whose transaction the caller commits."""
     cursor = connection.cursor()
     changes = Changes()
-    merged_names = {org_name("commune", code): org_name("commune", chief)
+    merged_names = {organization_name("commune", code): organization_name("commune", chief)
                     for code, chief in cog.merged.items()}
     wanted_names = [t.name for t in territories] + list(merged_names)
     cursor.execute('SELECT id, name, title, state FROM "group" '

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import ckan.model as model
 
 from ckanext.opendatalocale.scdl import territory
-from ckanext.opendatalocale.search.documents import sort_key
+from ckanext.opendatalocale.scdl.text import sort_key
 
 from .loader import EXTRAS
 

@@ -9,6 +9,7 @@ from ckanext.opendatalocale.scdl import catalogue
 
 from .. import compliance
 from ckanext.opendatalocale.scdl import status as st
+from ckanext.opendatalocale.scdl.territory import LEVELS_FROM_TOP
 
 __all__ = ["scdl_compliance_show"]
 
@@ -27,9 +28,9 @@ def parse(data_dict: dict[str, Any]) -> dict[str, Any]:
         errors["status"] = [tk._("Unknown status {value}: expected one of {expected}").format(
             value=wanted_status, expected=", ".join(st.STATUSES))]
     level = data_dict.get("level") or None
-    if level is not None and level not in compliance.LEVELS:
+    if level is not None and level not in LEVELS_FROM_TOP:
         errors["level"] = [tk._("Unknown level {value}: expected one of {expected}").format(
-            value=level, expected=", ".join(compliance.LEVELS))]
+            value=level, expected=", ".join(LEVELS_FROM_TOP))]
     if errors:
         raise tk.ValidationError(errors)
     return {"territory": data_dict.get("territory") or data_dict.get("id") or None,
