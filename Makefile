@@ -22,7 +22,7 @@ COG_VERSION := 6.0.0
 COG := .cog/node_modules/@etalab/decoupage-administratif/data
 DEPARTEMENT ?= 35
 
-.PHONY: serve serve-prod bench-load test install install-test config database demo cog bench-territories bench-report bench-dcat bench-search bench-validation bench-parity i18n clean-venv
+.PHONY: serve serve-prod bench-load test install install-test config database demo cog bench-territories bench-report bench-dcat bench-search bench-validation bench-parity i18n clean-venv mypy
 
 ## serve: install, configure, migrate, load the demo and serve it in French (demo server)
 serve: install config database demo
@@ -51,6 +51,10 @@ test: install-test
 	bash tools/ensure_chromium.sh
 	bash tools/ensure_axe.sh
 	$(TEST_ENV) $(BIN)/pytest --ckan-ini=test.ini --durations=25 tests
+
+## mypy: type-check ckanext/ (configuration in mypy.ini)
+mypy: install-test
+	$(BIN)/mypy
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
