@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 import ckan.model as model
 
-from ckanext.opendatalocale.territories import cog, loader
+from ckanext.opendatalocale.territories import cog, loader, table
 
 from .conftest import COG
 
@@ -66,8 +66,8 @@ def test_a_user_who_may_not_analyze_still_loads_with_a_warning(limited_engine, c
                                                                monkeypatch):
     territories = cog.read(COG)
     # CKAN's logging set-up disables the loggers created before it
-    monkeypatch.setattr(loader.log, "disabled", False)
-    with caplog.at_level(logging.WARNING, logger=loader.__name__):
+    monkeypatch.setattr(table.log, "disabled", False)
+    with caplog.at_level(logging.WARNING, logger=table.__name__):
         changes = loader.load_in_transaction(limited_engine, territories,
                                              territories.scope(departement="35"))
     assert changes.created > 300

@@ -11,7 +11,6 @@ transaction: a failure leaves nothing half-loaded.
 from __future__ import annotations
 
 import io
-import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,14 +18,12 @@ from typing import Callable, Iterable, Optional
 
 from ckanext.opendatalocale.scdl.territory import organization_name
 
+from . import table
 from .cog import Cog, Territory
+from .table import EXTRAS
 
-__all__ = ["EXTRAS", "Changes", "load", "load_in_transaction", "refresh_table"]
+__all__ = ["Changes", "load", "load_in_transaction"]
 
-log = logging.getLogger(__name__)
-# the organisation fields of a territory, kept as CKAN group extras
-EXTRAS = ("territory_level", "territory_code", "siren", "population", "obligation",
-          "territory_status", "merged_into")
 
 
 @dataclass
@@ -132,25 +129,8 @@ def load(connection, cog: Cog, territories: list[Territory],
     _insert(cursor, "group_extra", ("id", "group_id", "key", "value", "state"), new_extras)
     _insert(cursor, "member", ("id", "group_id", "table_id", "state", "table_name",
                                "capacity"), new_members)
-    refresh_table(cursor)
+    table.refresh(cursor)
     return changes
-
-
-def refresh_table(cursor) -> None:
-    """Rewrite ``opendatalocale_territory`` (one row per territory, see
-    ``tree.TERRITORY_ROWS``) in the caller's transaction: every load does it,
-    so a load after an upgrade fills it too."""
-    from .tree import REFRESH_TABLE, TERRITORY_TABLE_EXISTS
-    cursor.execute(TERRITORY_TABLE_EXISTS)
-    if cursor.fetchone()[0]:
-        notices = len(cursor.connection.notices)
-        cursor.execute(REFRESH_TABLE)
-        skipped = [n for n in cursor.connection.notices[notices:] if "skipping" in n]
-        if skipped:
-            log.warning("The database user may not ANALYZE the tables the territories "
-                        "are written to (%s): loads stay correct but may be much slower "
-                        "on a new database. Grant the tables' ownership or run ANALYZE "
-                        "after the first load.", "; ".join(n.strip() for n in skipped))
 
 
 def load_in_transaction(engine, cog: Cog, territories: list[Territory],

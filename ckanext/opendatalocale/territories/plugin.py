@@ -14,7 +14,7 @@ from ckan.lib.plugins import DefaultOrganizationForm, DefaultPermissionLabels
 from ckanext.opendatalocale.translation import Translation
 
 from . import helpers, moves, places, tree
-from .loader import EXTRAS
+from .table import EXTRAS
 
 from .places import ABOVE_FIELD, PUBLISHER_FIELD, TERRITORIES_FIELD
 # the territory a dataset covers (single-valued): commune/epci/departement/region

@@ -12,10 +12,11 @@ import ckan.model as model
 from ckanext.opendatalocale.scdl import territory
 from ckanext.opendatalocale.scdl.text import sort_key
 
-from .loader import EXTRAS
+from . import table
+from .table import EXTRAS, REFRESH_TABLE, TERRITORY_ROWS
 
 __all__ = ["ancestors", "children", "datasets_below", "roots", "refresh_table", "TERRITORY_ROWS",
-           "REFRESH_TABLE", "TERRITORY_TABLE_EXISTS", "direct_memberships_with_roles", "territory_fields",
+           "REFRESH_TABLE", "direct_memberships_with_roles", "territory_fields",
            "would_loop", "parent_of", "is_territory", "territories_named",
            "covered_territory", "candidate_names", "placed"]
 
@@ -149,81 +150,6 @@ def roots() -> list[dict[str, Any]]:
     return sorted((dict(r) for r in rows), key=lambda r: sort_key(r["title"]) or "")
 
 
-# one row per territory organisation, from CKAN's tables: what
-# ``opendatalocale_territory`` holds (migration c5e1f0a9d482). The extras are
-# pivoted in one pass over ``group_extra`` and the parents read in one pass
-# over ``member`` (three times faster for France than a join per extra); a
-# condition on ``id`` reaches both (the one-row refresh reads by index).
-TERRITORY_ROWS = """
-SELECT g.id, g.name, g.title, p.table_id AS parent_id,
-       x.level, coalesce(x.code, '') AS code,
-       CASE WHEN x.population ~ '^[0-9]+$' THEN x.population::bigint ELSE 0 END AS population,
-       coalesce(x.obligation = 'true', false) AS obliged,
-       coalesce(nullif(x.status, ''), 'active') AS status,
-       nullif(x.merged_into, '') AS merged_into
-FROM (SELECT e.group_id,
-             max(e.value) FILTER (WHERE e.key = 'territory_level') AS level,
-             max(e.value) FILTER (WHERE e.key = 'territory_code') AS code,
-             max(e.value) FILTER (WHERE e.key = 'population') AS population,
-             max(e.value) FILTER (WHERE e.key = 'obligation') AS obligation,
-             max(e.value) FILTER (WHERE e.key = 'territory_status') AS status,
-             max(e.value) FILTER (WHERE e.key = 'merged_into') AS merged_into
-      FROM group_extra e
-      WHERE e.state = 'active' AND e.key IN ('territory_level', 'territory_code', 'population',
-                                             'obligation', 'territory_status', 'merged_into')
-      GROUP BY e.group_id) x
-JOIN "group" g ON g.id = x.group_id
-LEFT JOIN (SELECT DISTINCT ON (m.group_id) m.group_id, m.table_id FROM member m
-           WHERE m.table_name = 'group' AND m.state = 'active'
-           ORDER BY m.group_id, m.id) p ON p.group_id = g.id
-WHERE x.level <> '' AND g.state = 'active' AND g.is_organization
-"""
-# a territory whose chain of parents comes back to it (a loop written in SQL:
-# no path of the suite makes one) is kept without parent in the table, so
-# that whatever walks up the table ends
-_CUT_LOOPS = """
-WITH RECURSIVE walk(start, id, depth) AS (
-    SELECT id, parent_id, 1 FROM opendatalocale_territory
-    WHERE parent_id IS NOT NULL {start}
-    UNION ALL
-    SELECT w.start, t.parent_id, w.depth + 1
-    FROM walk w JOIN opendatalocale_territory t ON t.id = w.id
-    WHERE t.parent_id IS NOT NULL AND w.id <> w.start AND w.depth < 10
-)
-UPDATE opendatalocale_territory SET parent_id = NULL
-WHERE id IN (SELECT start FROM walk WHERE id = start);
-"""
-# Statistics first: on a database created minutes before (no autovacuum pass
-# yet), the planner believes the tables hold what they held then — a few
-# hundred organisations — and its nested loops over 36 000 territories ran
-# for more than 300 s. ANALYZE runs inside the caller's transaction and sees
-# what it wrote; a database user who may not analyze gets a warning from
-# PostgreSQL, not an error (the load is then only slower).
-ANALYZE_SOURCES = 'ANALYZE "group", group_extra, member'
-# Then only the rows that differ are rewritten: a load with nothing to change
-# leaves the table as it was — no 36 000 dead rows, and the observatoire,
-# whose cache follows the rows' transaction ids, keeps its cache (for France
-# about the time of the former DELETE of every row and INSERT). The fresh rows
-# are computed apart (MATERIALIZED), so that the planner cannot fold the
-# anti-joins into them (with a wrong guess of a few rows, a nested loop over
-# France). A row whose loop was cut differs from its fresh row: it is written
-# again, then cut again.
-REFRESH_TABLE = f"""
-{ANALYZE_SOURCES};
-WITH fresh AS MATERIALIZED ({TERRITORY_ROWS})
-DELETE FROM opendatalocale_territory t WHERE NOT EXISTS (
-    SELECT 1 FROM fresh f WHERE f.id = t.id
-      AND (f.name, f.title, f.parent_id, f.level, f.code, f.population, f.obliged,
-           f.status, f.merged_into) IS NOT DISTINCT FROM
-          (t.name, t.title, t.parent_id, t.level, t.code, t.population, t.obliged,
-           t.status, t.merged_into));
-WITH fresh AS MATERIALIZED ({TERRITORY_ROWS})
-INSERT INTO opendatalocale_territory SELECT * FROM fresh f
-WHERE NOT EXISTS (SELECT 1 FROM opendatalocale_territory t WHERE t.id = f.id);
-ANALYZE opendatalocale_territory;
-{_CUT_LOOPS.format(start="")}
-"""
-TERRITORY_TABLE_EXISTS = "SELECT to_regclass('opendatalocale_territory') IS NOT NULL"
 
 
 def refresh_table(group_id: str, whole: bool = False) -> None:
@@ -232,7 +158,8 @@ def refresh_table(group_id: str, whole: bool = False) -> None:
     territory: its own row (its fields, title and parent), or the whole
     table (a deletion also unlinks the territories below)."""
     model.Session.flush()
-    if not model.Session.execute(sa.text(TERRITORY_TABLE_EXISTS)).scalar():
+    cursor = model.Session.connection().connection.cursor()
+    if not table.exists(cursor):
         return
     listed = model.Session.execute(sa.text(
         "SELECT EXISTS (SELECT 1 FROM opendatalocale_territory WHERE id = :id)"),
@@ -240,13 +167,9 @@ def refresh_table(group_id: str, whole: bool = False) -> None:
     if not (listed or is_territory(group_id)):
         return
     if whole:
-        model.Session.execute(sa.text(REFRESH_TABLE))
-        return
-    model.Session.execute(sa.text(
-        "DELETE FROM opendatalocale_territory WHERE id = :id; "
-        f"INSERT INTO opendatalocale_territory SELECT * FROM ({TERRITORY_ROWS}) t "
-        "WHERE t.id = :id; " + _CUT_LOOPS.format(start="AND id = :id")), {"id": group_id})
-
+        table.refresh(cursor)
+    else:
+        table.refresh_one(cursor, group_id)
 
 _NAMED = sa.text("""
 SELECT g.id, g.name, g.title,

@@ -22,6 +22,34 @@ branch_labels = None
 depends_on = None
 
 
+# the rows as this revision first wrote them (a frozen copy: the live SQL is
+# ckanext/opendatalocale/territories/table.py, and may change after it)
+TERRITORY_ROWS = """
+SELECT g.id, g.name, g.title, p.table_id AS parent_id,
+       x.level, coalesce(x.code, '') AS code,
+       CASE WHEN x.population ~ '^[0-9]+$' THEN x.population::bigint ELSE 0 END AS population,
+       coalesce(x.obligation = 'true', false) AS obliged,
+       coalesce(nullif(x.status, ''), 'active') AS status,
+       nullif(x.merged_into, '') AS merged_into
+FROM (SELECT e.group_id,
+             max(e.value) FILTER (WHERE e.key = 'territory_level') AS level,
+             max(e.value) FILTER (WHERE e.key = 'territory_code') AS code,
+             max(e.value) FILTER (WHERE e.key = 'population') AS population,
+             max(e.value) FILTER (WHERE e.key = 'obligation') AS obligation,
+             max(e.value) FILTER (WHERE e.key = 'territory_status') AS status,
+             max(e.value) FILTER (WHERE e.key = 'merged_into') AS merged_into
+      FROM group_extra e
+      WHERE e.state = 'active' AND e.key IN ('territory_level', 'territory_code', 'population',
+                                             'obligation', 'territory_status', 'merged_into')
+      GROUP BY e.group_id) x
+JOIN "group" g ON g.id = x.group_id
+LEFT JOIN (SELECT DISTINCT ON (m.group_id) m.group_id, m.table_id FROM member m
+           WHERE m.table_name = 'group' AND m.state = 'active'
+           ORDER BY m.group_id, m.id) p ON p.group_id = g.id
+WHERE x.level <> '' AND g.state = 'active' AND g.is_organization
+"""
+
+
 def upgrade():
     op.get_bind().exec_driver_sql("""
 CREATE TABLE IF NOT EXISTS opendatalocale_territory (
@@ -40,7 +68,6 @@ CREATE INDEX IF NOT EXISTS opendatalocale_territory_parent
     ON opendatalocale_territory (parent_id);
 CREATE INDEX IF NOT EXISTS opendatalocale_territory_name ON opendatalocale_territory (name);
 """)
-    from ckanext.opendatalocale.territories.tree import TERRITORY_ROWS
     op.get_bind().exec_driver_sql(
         f"INSERT INTO opendatalocale_territory {TERRITORY_ROWS} ON CONFLICT DO NOTHING")
 
