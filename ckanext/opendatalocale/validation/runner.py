@@ -67,6 +67,9 @@ def _job_seconds() -> int:
 
 # ckanext-validation's statuses (its API is kept)
 CREATED, RUNNING, SUCCESS, FAILURE, ERROR = "created", "running", "success", "failure", "error"
+# sent inside the transaction writing a status (sender: the dataset's id;
+# resource_id, status, connection): the observatoire's summary follows it there
+STATUS_CHANGED = tk.signals.ckanext.signal("opendatalocale_validation_status_changed")
 
 
 def schema_of(resource: dict[str, Any]):
@@ -87,6 +90,8 @@ def _save(resource_id: str, package_id: str, **values: Any) -> None:
         set_={k: statement.excluded[k] for k in row if k != "resource_id"})
     with _engine().begin() as conn:
         conn.execute(statement)
+        STATUS_CHANGED.send(package_id, resource_id=resource_id, status=values["status"],
+                            connection=conn)
 
 
 def _stale(row: dict[str, Any]) -> dict[str, Any]:
