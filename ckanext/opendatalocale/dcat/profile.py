@@ -27,8 +27,6 @@ from rdflib import BNode, Literal, Namespace, URIRef
 
 from ckanext.opendatalocale.scdl import territory
 from ckanext.opendatalocale.scdl.catalogue import catalogue
-from ckanext.opendatalocale.territories import tree
-from ckanext.opendatalocale.validation.plugin import conformity_of
 
 __all__ = ["SCDLProfile", "prefetch", "FREQUENCIES", "PUBLISHER_TYPE", "DQV", "OA"]
 
@@ -65,15 +63,25 @@ def _type_registered(dataset_type: str) -> bool:
 _MEMO = "_opendatalocale_territories"
 
 
+# the other plugins, through their helpers: a catalogue without them
+# describes datasets without territory organisations or conformity
+def _territories_named(names: list[str]) -> dict[str, dict[str, Any]]:
+    return tk.h.territories_named(names) if "territories_named" in tk.h else {}
+
+
+def _conformity(resources: list[dict[str, Any]]) -> Optional[str]:
+    return tk.h.scdl_conformity(resources) if "scdl_conformity" in tk.h else None
+
+
 def _memo(graph) -> Callable[[list[str]], dict[str, dict[str, Any]]]:
-    """``tree.territories_named`` remembered for one serialisation (ckanext-dcat
+    """The territories plugin's ``territories_named`` remembered for one serialisation (ckanext-dcat
     builds a profile per dataset, all on the same graph)."""
     memo: dict[str, Optional[dict[str, Any]]] = graph.__dict__.setdefault(_MEMO, {})
 
     def named(names: list[str]) -> dict[str, dict[str, Any]]:
         missing = [n for n in names if n not in memo]
         if missing:
-            found = tree.territories_named(missing)
+            found = _territories_named(missing)
             memo.update({n: found.get(n) for n in missing})
         return {n: memo[n] for n in names if memo[n]}
     return named
@@ -86,7 +94,7 @@ def prefetch(graph, datasets: list[dict[str, Any]]) -> None:
         if dataset.get("owner_org"):
             names.add(dataset["owner_org"])
         if dataset.get("territory_code"):
-            names.update(tree.candidate_names(str(dataset["territory_code"])))
+            names.update(territory.candidate_names(str(dataset["territory_code"])))
     _memo(graph)(sorted(names))
 
 
@@ -137,8 +145,8 @@ class SCDLProfile(EuropeanDCATAP3Profile):
             described["frequency"] = EU_FREQUENCY + frequency
 
         named = _memo(self.g)
-        covered = tree.covered_territory(described.get("territory_code"),
-                                         described.get("owner_org"), named)
+        covered = territory.covered(described.get("territory_code"),
+                                    described.get("owner_org"), named)
         if covered:
             described["spatial_uri"] = territory.cog_uri(covered["level"], covered["code"])
             if covered.get("title"):
@@ -182,7 +190,7 @@ class SCDLProfile(EuropeanDCATAP3Profile):
         """Validation results as DQV quality annotations: the dataset's
         conformity (conforme, invalide, en-cours, non-valide) and each file's
         validation status with its date."""
-        conformity = conformity_of(described.get("resources", []))
+        conformity = _conformity(described.get("resources", []))
         if conformity:
             self._annotate(dataset_ref, conformity, None)
         for resource in described.get("resources", []):

@@ -7,12 +7,12 @@ known by its SIREN (9 digits with a Luhn check digit).
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import Any, Callable, Optional
 
 from stdnum.fr import siren
 
 __all__ = ["normalise", "is_territory_code", "code_of_organization", "levels_of_code",
-           "organization_name", "cog_uri", "LEVELS", "LEVELS_FROM_TOP", "LEVEL_RANK"]
+           "organization_name", "cog_uri", "candidate_names", "covered", "LEVELS", "LEVELS_FROM_TOP", "LEVEL_RANK"]
 
 # the levels of the territories, from the commune up, then from the top
 # down (the order of every list of territories) and their rank in it
@@ -73,3 +73,39 @@ def organization_name(level: str, code: str) -> str:
 def cog_uri(level: str, code: str) -> str:
     """The URI of a territory in INSEE's geographical linked data."""
     return _COG_URI[level].format(normalise(code))
+
+
+def covered(code: Optional[str], owner_id: Optional[str],
+            named: Callable[[list[str]], dict[str, dict[str, Any]]]) -> Optional[dict[str, Any]]:
+    """The territory a dataset covers: its own ``territory_code`` (the
+    publishing territory when it has none), as the organisation of that
+    territory when the portal has it, else from the code alone.
+
+    A 2-digit code is the publisher's level when the publisher has that code,
+    else the département or région organisation the portal holds, else
+    unknown (None): the level cannot be told from the code. ``named`` looks
+    organisations up by name or id (the territories plugin's
+    ``territories_named`` helper, or a memo of it): ``{id, name, title,
+    level, code, siren}``."""
+    owner = named([owner_id]).get(owner_id) if owner_id else None
+    if not code:
+        return owner
+    code = normalise(code)
+    if owner and (owner["code"] or "").upper() == code:
+        return owner
+    names = candidate_names(code)
+    known = named(names)
+    for name in names:
+        if name in known:
+            return known[name]
+    levels = levels_of_code(code)
+    if len(levels) == 1:
+        return {"id": None, "name": names[0], "title": None, "level": levels[0],
+                "code": code, "siren": code if levels[0] == "epci" else None}
+    return None
+
+
+def candidate_names(code: str) -> list[str]:
+    """The organisation names a territory code may have, most likely first."""
+    return [organization_name(level, code)
+            for level in levels_of_code(code)]

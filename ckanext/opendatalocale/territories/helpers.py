@@ -9,7 +9,8 @@ from . import tree
 
 __all__ = ["territory_ancestors", "territory_children", "territory_fields", "territory_placed",
            "territory_summary",
-           "territory_level_label", "territory_level_options", "territory_roots"]
+           "territory_level_label", "territory_level_options", "territory_roots",
+           "territories_named"]
 
 def _levels() -> dict[str, str]:
     return {"region": tk._("Region"), "departement": tk._("Département"),
@@ -75,3 +76,10 @@ def territory_summary(organization: dict[str, Any]) -> str | None:
         text += ", " + tk.ungettext("{num} inhabitant", "{num} inhabitants", count).format(
             num=f"{count:,}".replace(",", "\u202f"))
     return text
+
+
+def territories_named(names_or_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The territory organisations among these names or ids, by name and by
+    id (``{id, name, title, level, code, siren}``): how the other plugins
+    (datasets, DCAT) look territories up."""
+    return tree.territories_named(names_or_ids)

@@ -11,6 +11,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultOrganizationForm, DefaultPermissionLabels
 
+from ckanext.opendatalocale.scdl import territory
 from ckanext.opendatalocale.translation import Translation
 
 from . import helpers, moves, places, tree
@@ -165,7 +166,7 @@ class TerritoriesPlugin(Translation, DefaultOrganizationForm, p.SingletonPlugin)
             publisher = _publisher_title(pkg_dict)
             if publisher:
                 pkg_dict[PUBLISHER_FIELD] = [publisher]
-        covered = tree.covered_territory(pkg_dict.get(CODE_FIELD), owner)
+        covered = territory.covered(pkg_dict.get(CODE_FIELD), owner, tree.territories_named)
         if covered:
             pkg_dict[LEVEL_FIELD] = covered["level"]
             pkg_dict[CODE_FIELD] = covered["code"]

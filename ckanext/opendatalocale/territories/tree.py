@@ -3,7 +3,7 @@ memberships. One query each, however large the tree (core's helpers load
 every organisation to answer the same questions)."""
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 import sqlalchemy as sa
 
@@ -17,8 +17,7 @@ from .table import EXTRAS, REFRESH_TABLE, TERRITORY_ROWS
 
 __all__ = ["ancestors", "children", "datasets_below", "roots", "refresh_table", "TERRITORY_ROWS",
            "REFRESH_TABLE", "direct_memberships_with_roles", "territory_fields",
-           "would_loop", "parent_of", "is_territory", "territories_named",
-           "covered_territory", "candidate_names", "placed"]
+           "would_loop", "parent_of", "is_territory", "territories_named", "placed"]
 
 # bounded twice: a group already on the path ends it (a loop written by
 # hand cannot make it run forever nor list a territory twice) and so does
@@ -194,39 +193,3 @@ def territories_named(names_or_ids: list[str]) -> dict[str, dict[str, Any]]:
         if row["level"]:
             found[row["name"]] = found[row["id"]] = dict(row)
     return found
-
-
-def covered_territory(code: Optional[str], owner_id: Optional[str],
-                      named: Callable[[list[str]], dict[str, dict[str, Any]]] = territories_named
-                      ) -> Optional[dict[str, Any]]:
-    """The territory a dataset covers: its own ``territory_code`` (the
-    publishing territory when it has none), as the organisation of that
-    territory when the portal has it, else from the code alone.
-
-    A 2-digit code is the publisher's level when the publisher has that code,
-    else the département or région organisation the portal holds, else
-    unknown (None): the level cannot be told from the code. ``named`` looks
-    organisations up (:func:`territories_named`, or a memo of it)."""
-    owner = named([owner_id]).get(owner_id) if owner_id else None
-    if not code:
-        return owner
-    code = territory.normalise(code)
-    if owner and (owner["code"] or "").upper() == code:
-        return owner
-    names = candidate_names(code)
-    known = named(names)
-    for name in names:
-        if name in known:
-            return known[name]
-    levels = territory.levels_of_code(code)
-    if len(levels) == 1:
-        return {"id": None, "name": names[0], "title": None, "level": levels[0],
-                "code": code, "siren": code if levels[0] == "epci" else None}
-    return None
-
-
-def candidate_names(code: str) -> list[str]:
-    """The organisation names a territory code may have, most likely first."""
-    return [territory.organization_name(level, code)
-            for level in territory.levels_of_code(code)]
-

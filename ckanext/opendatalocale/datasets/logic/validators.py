@@ -15,7 +15,6 @@ from redis.exceptions import RedisError
 
 from ckanext.opendatalocale.scdl import UnknownSchema, UnknownVersion, catalogue
 from ckanext.opendatalocale.scdl import territory
-from ckanext.opendatalocale.territories import tree
 
 __all__ = ["scdl_territory_code", "scdl_after_start", "scdl_default_frequency",
            "scdl_default_license", "scdl_resource_schema", "scdl_title", "scdl_name",
@@ -77,13 +76,16 @@ def _may_claim(code: str, org, data: dict, context) -> bool:
     if stored is not None and stored.owner_org == org.id and \
             stored.extras.get("territory_code") == code:
         return True  # as it was (a sysadmin's choice stays through an editor's edit)
-    own = tree.covered_territory(None, org.id)
+    if "territories_named" not in tk.h:  # no territories plugin: no territory below
+        return False
+    named = tk.h.territories_named
+    own = territory.covered(None, org.id, named)
     if code == territory.normalise((own["code"] or "") if own else
                                   territory.code_of_organization(org.name) or ""):
         return True
-    covered = tree.covered_territory(code, org.id)
+    covered = territory.covered(code, org.id, named)
     return bool(covered and covered["id"]) and \
-        org.id in {a["id"] for a in tree.ancestors(covered["id"])}
+        org.id in {a["id"] for a in tk.h.territory_ancestors(covered["id"])}
 
 
 def scdl_after_start(key, data, errors, context):
