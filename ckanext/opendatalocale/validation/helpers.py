@@ -18,7 +18,7 @@ from .model import validation_table
 
 __all__ = ["scdl_validation", "scdl_validation_label", "scdl_validation_groups",
            "scdl_validation_publisher", "scdl_validation_unreachable",
-           "scdl_validation_next"]
+           "scdl_validation_next", "scdl_conformity"]
 
 
 def scdl_validation(resource_id: str) -> Optional[dict[str, Any]]:
@@ -100,3 +100,11 @@ def scdl_validation_next(package: dict[str, Any], resource: dict[str, Any]) -> d
                                      version=version.version)
         links["guide"] = tk.h.url_for("socle_commun.guide", slug=entry.slug)
     return links
+
+
+def scdl_conformity(resources: list[dict[str, Any]]) -> Optional[str]:
+    """The conformity of a dataset's SCDL files (``scdl.status.conformity``),
+    from its resources as ``package_show`` gives them: the port through which
+    the other plugins (DCAT) read it."""
+    from .plugin import conformity_of
+    return conformity_of(resources)

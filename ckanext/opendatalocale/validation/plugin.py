@@ -6,7 +6,7 @@ from typing import Any
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
-from ckanext.opendatalocale.scdl import UnknownSchema, catalogue
+from ckanext.opendatalocale.scdl import UnknownSchema, catalogue, status
 from ckanext.opendatalocale.resources import SHARED_TEMPLATES
 from ckanext.opendatalocale.translation import Translation
 
@@ -16,18 +16,11 @@ CONFORMITY_FIELD = "scdl_conformity"
 
 
 def conformity_of(resources: list[dict[str, Any]]) -> str | None:
-    """One word for a dataset's SCDL files: conforme when every one of them
-    validated, else invalide, en-cours or non-valide (never checked)."""
-    statuses = [r.get("validation_status") for r in resources if runner.schema_of(r)]
-    if not statuses:
-        return None
-    if all(s == runner.SUCCESS for s in statuses):
-        return "conforme"
-    if any(s in (runner.FAILURE, runner.ERROR) for s in statuses):
-        return "invalide"
-    if any(s in (runner.RUNNING, runner.CREATED) for s in statuses):
-        return "en-cours"
-    return "non-valide"
+    """One word for a dataset's SCDL files (the rule of
+    :func:`scdl.status.conformity`): conforme, invalide, en-cours or
+    non-valide; None without SCDL file."""
+    return status.conformity([r.get("validation_status") for r in resources
+                              if runner.schema_of(r)])
 
 
 def conformity_labels() -> dict[str, str]:
