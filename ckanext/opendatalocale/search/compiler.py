@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 from dateutil.relativedelta import relativedelta
 
@@ -198,8 +198,8 @@ class Compiler:
         return Compiled.join(parts, "AND")
 
     def _any_of(self, nodes: list[Node], compiled: list[Compiled]) -> Compiled:
-        pairs = [self._exact(n) for n in nodes]
-        if pairs and all(pairs):
+        pairs = [p for p in (self._exact(n) for n in nodes) if p is not None]
+        if pairs and len(pairs) == len(nodes):
             return Compiled.join(self._equals(pairs, any_of=True), "OR")
         return Compiled.join(compiled, "OR")
 
@@ -246,10 +246,10 @@ class Compiler:
                 f"{node.field}")
         if node.kind == "prefix":
             check_words(node.value)
-            word = word(node.value)
-            if not word:
+            prefix = word(node.value)
+            if not prefix:
                 return None
-            tsquery = "'" + word.replace("'", "''") + "':*"
+            tsquery = "'" + prefix.replace("'", "''") + "':*"
         else:
             tsquery = self.tsqueries[(node.kind, node.value)]
             if not tsquery:
@@ -382,15 +382,16 @@ def _shift(moment: datetime, amount: str, unit: str) -> datetime:
     n = int(amount)
     if unit in ("MILLI", "MILLISECOND"):
         return moment + timedelta(milliseconds=n)
-    return moment + relativedelta(**{_UNITS[unit]: n})
+    shift: dict[str, Any] = {_UNITS[unit]: n}
+    return moment + relativedelta(**shift)
 
 
 def _round_down(moment: datetime, unit: str) -> datetime:
     fields = ["year", "month", "day", "hour", "minute", "second", "microsecond"]
     keep = {"YEAR": 1, "MONTH": 2, "DAY": 3, "DATE": 3, "HOUR": 4, "MINUTE": 5,
             "SECOND": 6, "MILLI": 7, "MILLISECOND": 7}[unit]
-    reset = {"month": 1, "day": 1, "hour": 0, "minute": 0, "second": 0,
-             "microsecond": 0}
+    reset: dict[str, Any] = {"month": 1, "day": 1, "hour": 0, "minute": 0,
+                             "second": 0, "microsecond": 0}
     return moment.replace(**{f: reset[f] for f in fields[keep:]})
 
 

@@ -268,9 +268,9 @@ class _Parser:
         clauses.append((occur, node))
 
     def parse_clause(self, field: str, depth: int) -> Node:
-        tok = self.peek()
-        if (tok.kind == "TERM" and self.peek(1) is not None
-                and self.peek(1).kind == "COLON"):
+        tok, after = self.peek(), self.peek(1)
+        if (tok is not None and tok.kind == "TERM" and after is not None
+                and after.kind == "COLON"):
             name = _unescape(self.take().text)
             self.take()  # ':'
             if not self.allow_fields:
@@ -317,7 +317,8 @@ class _Parser:
 
     def skip_boost(self) -> None:
         # a boost changes ranking only, never which documents match
-        if self.peek() is not None and self.peek().kind == "BOOST":
+        tok = self.peek()
+        if tok is not None and tok.kind == "BOOST":
             self.take()
 
 
@@ -327,9 +328,9 @@ def parse(query: str, default_field: str = "text",
     tokens = _tokenize(query)
     parser = _Parser(tokens, default_field, default_operator, allow_fields=True)
     result = parser.parse_query(default_field)
-    if parser.peek() is not None:
-        raise QuerySyntaxError(
-            f"unbalanced parenthesis at position {parser.peek().pos}")
+    left = parser.peek()
+    if left is not None:
+        raise QuerySyntaxError(f"unbalanced parenthesis at position {left.pos}")
     return _simplify(result)
 
 

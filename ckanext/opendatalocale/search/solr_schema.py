@@ -43,20 +43,20 @@ class SolrSchema:
     def __init__(self, xml_text: str):
         root = ElementTree.fromstring(xml_text)
         self.name = root.get("name", "")
-        types = {}
+        types: dict[str, tuple[str, bool]] = {}
         for ftype in root.iter("fieldType"):
-            kind = _KIND_BY_CLASS.get(ftype.get("class"), STRING)
+            kind = _KIND_BY_CLASS.get(ftype.get("class", ""), STRING)
             if ftype.get("name") == "text_ngram":
                 kind = NGRAM
-            types[ftype.get("name")] = (kind, ftype.get("multiValued") == "true")
+            types[ftype.get("name", "")] = (kind, ftype.get("multiValued") == "true")
         self._fields: dict[str, Field] = {}
         self._dynamic: list[tuple[str, Field]] = []
         for element in root.iter():
             if element.tag not in ("field", "dynamicField"):
                 continue
-            kind, multi = types[element.get("type")]
+            kind, multi = types[element.get("type", "")]
             field = Field(
-                name=element.get("name"),
+                name=element.get("name", ""),
                 kind=kind,
                 multivalued=element.get("multiValued", str(multi).lower()) == "true",
                 indexed=element.get("indexed", "true") == "true",
@@ -67,7 +67,7 @@ class SolrSchema:
             else:
                 self._dynamic.append((field.name, field))
         self.copy_fields: list[tuple[str, str]] = [
-            (c.get("source"), c.get("dest")) for c in root.iter("copyField")]
+            (c.get("source", ""), c.get("dest", "")) for c in root.iter("copyField")]
 
     @functools.lru_cache(maxsize=4096)
     def field(self, name: str) -> Field:

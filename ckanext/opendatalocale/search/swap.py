@@ -62,4 +62,4 @@ def install() -> None:
         except Exception:  # modules with exotic attribute lookup
             continue
         if bound:
-            module.make_connection = make_connection
+            setattr(module, "make_connection", make_connection)
