@@ -1,13 +1,15 @@
 """The observatoire's numbers, computed in two SQL queries at read time.
 
 1. the territories below the one asked for (all of France when none), with
-   their level, population, obligation and status — CKAN's organisation
-   tree and extras, as loaded by ``opendatalocale_territories``;
-2. the best status of each organisation for each SCDL type, from the search
-   index itself (``opendatalocale_search``): exactly the public, active
-   datasets an anonymous ``package_search`` finds, with their conformity
-   (``scdl_conformity``) and their declared frequency; *périmé* is decided
-   against the current time in the query, never stored.
+   their level, population, obligation and status — the relation
+   ``opendatalocale_territory`` the territories plugin keeps (one row per
+   territory, from CKAN's organisation tree and extras);
+2. the best status of each organisation for each SCDL type, from the
+   observatoire's own summary of the public, active SCDL datasets
+   (``model.dataset_table``, kept by the hooks: conformity, declared
+   frequency, last change) and the core's rule (``scdl.status``, in SQL),
+   *périmé* decided against the current time, never stored. No search index
+   is read: the numbers are the same with Solr or ``opendatalocale_search``.
 
 Python then rolls communes up into the rows asked for (the territories just
 below, or those of a given level) and into the whole: counts by status,
@@ -202,47 +204,52 @@ def _as_territories(rows) -> dict[str, Territory]:
 
 # -- 2. the best status of each organisation for each type --------------------------
 
+# the words of scdl.status.dataset_status for a dataset that is not stale
+_CONFORMITY_STATUS = {"conforme": st.CONFORMANT, "invalide": st.INVALID}
+
+
+def status_sql() -> str:
+    """``scdl.status.dataset_status`` as a SQL expression over a summary row
+    (its rank, ``now`` a parameter), generated from that module's tables —
+    the same rule, checked case by case against it (tests/report). Applied in
+    Python to France's 90 000 rows, the rule doubled the report's time
+    (bench/report: 1.7 s instead of 0.8 s on a loaded machine)."""
+    periods = " ".join(f"WHEN '{name}' THEN interval '{int(delta.total_seconds())} seconds'"
+                       for name, delta in st.FREQUENCY_PERIODS.items())
+    words = " ".join(f"WHEN conformity = '{word}' THEN {st.rank(status)}"
+                     for word, status in _CONFORMITY_STATUS.items())
+    return (f"CASE WHEN metadata_modified + (CASE upper(frequency) {periods} END) < %(now)s "
+            f"THEN {st.rank(st.STALE)} {words} ELSE {st.rank(st.UNCHECKED)} END")
+
+
 def _cells_sql() -> str:
-    """Each organisation's best status per type, in one pass over the index
-    rows: the status of each dataset from its ``facets`` tokens (array
-    membership, no unnesting), then per (organisation, type) the largest key
-    ``<rank><last change><name>`` — a hash aggregate, no sort of the whole
-    set."""
-    period = " ".join(f"WHEN 'frequency={name}' = ANY(i.facets) "
-                      f"THEN interval '{int(delta.total_seconds())} seconds'"
-                      for name, delta in st.FREQUENCY_PERIODS.items())
-    rank = {s: st.rank(s) for s in st.STATUSES}
+    """Each organisation's best status per type in one pass over the summary:
+    per (organisation, type) the largest key ``<rank><last change><name>`` —
+    a hash aggregate, no sort of the whole set."""
     return f"""
 SELECT owner_org, dataset_type, max(key) FROM (
-    SELECT i.owner_org, i.dataset_type,
-        (CASE WHEN i.metadata_modified + (CASE {period} END) < %(now)s THEN {rank[st.STALE]}
-              WHEN 'scdl_conformity=conforme' = ANY(i.facets) THEN {rank[st.CONFORMANT]}
-              WHEN 'scdl_conformity=invalide' = ANY(i.facets) THEN {rank[st.INVALID]}
-              ELSE {rank[st.UNCHECKED]} END)::text
-        || to_char(i.metadata_modified, 'YYYYMMDDHH24MISSUS') || i.name AS key
-    FROM opendatalocale_search_index i
-    WHERE i.site_id = %(site)s AND i.state = 'active' AND i.capacity = 'public'
-      AND i.dataset_type = ANY(%(types)s) AND i.owner_org IS NOT NULL
-      AND (%(owners)s::text[] IS NULL OR i.owner_org = ANY(%(owners)s::text[]))
+    SELECT owner_org, dataset_type, ({status_sql()})::text
+        || to_char(metadata_modified AT TIME ZONE 'UTC', 'YYYYMMDDHH24MISSUS') || name AS key
+    FROM opendatalocale_report_dataset
+    WHERE dataset_type = ANY(%(types)s)
+      AND (%(owners)s::text[] IS NULL OR owner_org = ANY(%(owners)s::text[]))
 ) d
 GROUP BY owner_org, dataset_type
 """
 
 
-def _cells(types: list[str], owners: Optional[list[str]], now: datetime,
-           site_id: str) -> dict[tuple[str, str], tuple[int, str]]:
+def _cells(types: list[str], owners: Optional[list[str]], now: datetime
+           ) -> dict[tuple[str, str], tuple[int, str]]:
     """(organisation, type) → (rank of the best status, its dataset's name)."""
-    connection = model.Session.connection().connection  # DBAPI, for %(…)s arrays
-    cursor = connection.cursor()
-    cursor.execute(_cells_sql(), {"site": site_id, "types": types, "owners": owners,
-                                  "now": now})
+    cursor = model.Session.connection().connection.cursor()  # DBAPI, for %(…)s arrays
+    cursor.execute(_cells_sql(), {"types": types, "owners": owners, "now": now})
     # key: one digit of rank, 20 of date, then the dataset's name
     return {(owner, kind): (int(key[0]), key[21:]) for owner, kind, key in cursor.fetchall()}
 
 
 # -- roll-up --------------------------------------------------------------------------
 
-def build(root: Optional[str], types: list[str], site_id: str,
+def build(root: Optional[str], types: list[str],
           level: Optional[str] = None, obliged_only: bool = False,
           now: Optional[datetime] = None) -> Report:
     """The report of a territory (an organisation name or id; None: France):
@@ -297,7 +304,7 @@ def build(root: Optional[str], types: list[str], site_id: str,
             if target is not None:
                 owner_commune[t.id] = target.id
     owners = None if root_id is None else list(owner_commune) + [root_id]
-    cells = _cells(types, owners, now, site_id)
+    cells = _cells(types, owners, now)
 
     rows: dict[str, Row] = {
         t.id: Row(t, None if t.level == "commune" else {k: Counts() for k in types})
@@ -315,11 +322,10 @@ def build(root: Optional[str], types: list[str], site_id: str,
             base[1] += commune.obliged
             base[2] += commune.population
     for key, (count, obliged, population) in bases.items():
-        if key is None:
-            targets = totals
-        elif key != "row:" and rows[key[4:]].aggregate is not None:
-            targets = rows[key[4:]].aggregate
-        else:
+        targets: Optional[dict[str, Counts]] = totals
+        if key is not None:
+            targets = rows[key[4:]].aggregate if key != "row:" else None
+        if targets is None:
             continue
         for kind in types:
             targets[kind] = Counts.absent(count, obliged, population)
@@ -328,11 +334,10 @@ def build(root: Optional[str], types: list[str], site_id: str,
     present: dict[tuple[str, str], tuple[int, str]] = {}
     for (owner, kind), found in cells.items():
         commune_id = owner_commune.get(owner)
-        if commune_id in wanted:
-            key = (commune_id, kind)
-            current = present.get(key)
+        if commune_id is not None and commune_id in wanted:
+            current = present.get((commune_id, kind))
             if current is None or found[0] > current[0]:
-                present[key] = found
+                present[(commune_id, kind)] = found
     statuses = st.STATUSES
     for (commune_id, kind), (rank, _) in present.items():
         commune = wanted[commune_id]
@@ -347,8 +352,8 @@ def build(root: Optional[str], types: list[str], site_id: str,
         if row.territory.level == "commune":
             row.cells = {}
             for kind in types:
-                found = present.get((row.territory.id, kind))
-                row.cells[kind] = Cell(statuses[found[0]], found[1]) if found \
+                best = present.get((row.territory.id, kind))
+                row.cells[kind] = Cell(statuses[best[0]], best[1]) if best \
                     else Cell(st.ABSENT)
     ordered = sorted(rows.values(), key=lambda r: sort_key(r.territory.title) or "")
     if root_territory is not None and root_territory.level != "commune" \
@@ -356,7 +361,7 @@ def build(root: Optional[str], types: list[str], site_id: str,
         # an EPCI's or a département's own datasets: a row of its own, first
         own = {}
         for kind in types:
-            found = cells.get((root_id, kind))
-            own[kind] = Cell(statuses[found[0]], found[1]) if found else Cell(st.ABSENT)
+            best = cells.get((root_id, kind))
+            own[kind] = Cell(statuses[best[0]], best[1]) if best else Cell(st.ABSENT)
         ordered.insert(0, Row(root_territory, cells=own, own=True))
     return Report(root_territory, types, ordered, totals, now)

@@ -7,11 +7,13 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.opendatalocale.scdl import catalogue
 
-from .. import compliance
 from ckanext.opendatalocale.scdl import status as st
 from ckanext.opendatalocale.scdl.territory import LEVELS_FROM_TOP
 
-__all__ = ["scdl_compliance_show"]
+from .. import compliance, summary
+
+__all__ = ["scdl_compliance_show", "bulk_update_private", "bulk_update_public",
+           "bulk_update_delete"]
 
 
 def parse(data_dict: dict[str, Any]) -> dict[str, Any]:
@@ -41,8 +43,7 @@ def parse(data_dict: dict[str, Any]) -> dict[str, Any]:
 def report(params: dict[str, Any]) -> compliance.Report:
     try:
         return compliance.build(params["territory"], params["types"],
-                                tk.config.get("ckan.site_id"), level=params["level"],
-                                obliged_only=params["obliged_only"])
+                                level=params["level"], obliged_only=params["obliged_only"])
     except compliance.UnknownTerritory:
         raise tk.ObjectNotFound(tk._("Unknown territory: {name}").format(
             name=params["territory"])) from None
@@ -75,8 +76,9 @@ def head_dict(result: compliance.Report) -> dict[str, Any]:
 
 
 def row_dict(row: compliance.Row) -> dict[str, Any]:
-    found = {"territory": territory_dict(row.territory),
-             "counts": {kind: counts.as_dict() for kind, counts in row.counts.items()}}
+    found: dict[str, Any] = {
+        "territory": territory_dict(row.territory),
+        "counts": {kind: counts.as_dict() for kind, counts in row.counts.items()}}
     if row.own:
         found["own"] = True
     if row.cells:
@@ -107,3 +109,29 @@ def scdl_compliance_show(context, data_dict):
     result = report(params)
     return dict(head_dict(result), rows=[
         row_dict(row) for row in result.rows if keep_row(row, params["status"])])
+
+
+# -- the summary follows the changes core makes behind its session's back ------------
+# Core's bulk actions update the package table in SQL (no ORM change to
+# notify) and commit: the rows change first, in the same session, so that
+# core's commit is theirs too.
+
+@tk.chained_action
+def bulk_update_private(original, context, data_dict):
+    tk.check_access("bulk_update_private", context, data_dict)
+    summary.forget_many(data_dict.get("datasets", []), data_dict.get("org_id"))
+    return original(context, data_dict)
+
+
+@tk.chained_action
+def bulk_update_delete(original, context, data_dict):
+    tk.check_access("bulk_update_delete", context, data_dict)
+    summary.forget_many(data_dict.get("datasets", []), data_dict.get("org_id"))
+    return original(context, data_dict)
+
+
+@tk.chained_action
+def bulk_update_public(original, context, data_dict):
+    tk.check_access("bulk_update_public", context, data_dict)
+    summary.publish_many(data_dict.get("datasets", []), data_dict.get("org_id"))
+    return original(context, data_dict)
