@@ -107,6 +107,8 @@ database: config
 demo: database cog
 	$(CKAN) opendatalocale territories load --source $(COG) --departement $(DEPARTEMENT)
 	$(BIN)/python demo/load.py $(CONFIG) $(SITE_URL) $(CREDENTIALS)
+	@# the observatoire's summary of a demo database older than its migration
+	$(CKAN) opendatalocale report rebuild
 
 ## cog: the Code officiel géographique, from npm (@etalab/decoupage-administratif)
 cog: $(COG)/communes.json
@@ -131,10 +133,14 @@ BENCH_TERRITORIES_ENV := CKAN_SQLALCHEMY_URL=$(BENCH_TERRITORIES_DB_URL) \
 	CKAN_REDIS_URL=$(BENCH_TERRITORIES_REDIS_URL)
 
 ## bench-report: the observatoire on all of France and 100 000 datasets (see README)
+# its own database, dropped and created again by run.py before each round
 bench-report: install-test cog
-	$(BIN)/python tools/ensure_database.py "$(BENCH_DB_URL)"
-	$(BENCH_ENV) $(BIN)/ckan -c test.ini db upgrade
-	$(BENCH_ENV) $(BIN)/python bench/report/run.py $(COG)
+	$(BIN)/python tools/ensure_database.py "$(BENCH_REPORT_DB_URL)"
+	$(BENCH_REPORT_ENV) $(BIN)/ckan -c test.ini db upgrade
+	$(BENCH_REPORT_ENV) $(BIN)/python bench/report/run.py $(COG)
+
+BENCH_REPORT_DB_URL ?= postgresql://postgres@127.0.0.1:5432/opendatalocale_bench_report
+BENCH_REPORT_ENV := CKAN_SQLALCHEMY_URL=$(BENCH_REPORT_DB_URL) CKAN_REDIS_URL=$(BENCH_REDIS_URL)
 
 ## bench-search: search benchmark at 10 000 and 100 000 datasets (see README)
 bench-search: install-test
