@@ -1,6 +1,7 @@
 """Refresh the suite's translation domain (run by `make i18n`).
 
-1. extract our own strings (i18n/babel.cfg) into i18n/ckanext-opendatalocale.pot;
+1. extract our own strings (i18n/babel.cfg; the core's messages by their markers
+   msg and msg_n) into i18n/ckanext-opendatalocale.pot;
 2. add the strings that CKAN's own French catalogue leaves untranslated: our
    catalogue is merged over core's at runtime, so translating them here
    completes CKAN's French;
@@ -48,6 +49,8 @@ def extract() -> Catalog:
         sys.executable, "-m", "babel.messages.frontend", "extract",
         "-F", str(ROOT / "i18n" / "babel.cfg"), "-o", str(POT),
         "-k", "_", "-k", "ungettext:1,2", "-k", "ngettext:1,2", "-k", "N_",
+        # the core's messages (scdl/wording.py)
+        "-k", "msg", "-k", "msg_n:1,2",
         "--project", "ckanext-opendatalocale", "--version", "0.1.0",
         "--no-wrap", "--sort-by-file", str(ROOT)],
         check=True, cwd=ROOT)

@@ -51,6 +51,8 @@ class TestPages:
         from bs4 import BeautifulSoup
         body = BeautifulSoup(app.get("/socle-commun/deliberations/").body, "html.parser")
         assert "Forme attendue : 14 chiffres." in body.find(id="field-COLL_SIRET").get_text(" ")
+        english = BeautifulSoup(app.get("/en/socle-commun/deliberations/").body, "html.parser")
+        assert "Expected form: 14 digits." in english.find(id="field-COLL_SIRET").get_text(" ")
 
     @pytest.mark.parametrize("slug", SLUGS)
     def test_csv_template_is_valid_against_the_schema(self, app, slug, tmp_path):

@@ -5,6 +5,8 @@ import pytest
 
 from ckanext.opendatalocale.scdl.checks import UnknownCheck, build
 
+from .words import en, fr
+
 
 def one(name, **params):
     return build([{"name": name, "params": params}])[0]
@@ -19,7 +21,10 @@ class TestSingleColumns:
         check = one("french-siret-value", column="s")
         assert check.check({"s": "21350238800019"}) is None  # a real key
         problem = check.check({"s": "21350238800018"})
-        assert problem.field == "s" and "SIRET" in problem.message
+        assert problem.field == "s"
+        assert fr(problem.message).startswith("« 21350238800018 » n'est pas un numéro SIRET "
+                                              "valide : 14 chiffres dont le dernier, la clé")
+        assert en(problem.message).startswith("“21350238800018” is not a valid SIRET number")
         assert check.check({"s": ""}) is None  # empty: "required" says so, not the check
 
     def test_siret_of_la_poste(self):
@@ -69,6 +74,12 @@ class TestSeveralColumns:
         check = one("compare-columns-value", column="a", op=">=", column2="b")
         assert (check.check({"a": a, "b": b}) is None) is ok
 
+    def test_compare_says_how_in_words(self):
+        problem = one("compare-columns-value", column="a", op=">=", column2="b").check(
+            {"a": 2, "b": 3})
+        assert fr(problem.message) == "a (2) devrait être supérieure ou égale à b (3)."
+        assert en(problem.message) == "a (2) should be greater than or equal to b (3)."
+
     def test_compare_skips_a_row_with_an_empty_cell(self):
         check = one("compare-columns-value", column="a", op=">=", column2="b")
         assert check.check({"a": 1, "b": None}) is None
@@ -81,7 +92,9 @@ class TestSeveralColumns:
         check = one("sum-columns-value", column="t", columns=["a", "b", "c"])
         assert check.check({"t": 10, "a": 5, "b": 3, "c": 2}) is None
         problem = check.check({"t": 11, "a": 5, "b": 3, "c": 2})
-        assert problem.field == "t" and "10" in problem.message
+        assert problem.field == "t"
+        assert fr(problem.message) == "t (11) devrait valoir la somme de a + b + c, soit 10."
+        assert en(problem.message) == "t (11) should be the sum of a + b + c, that is 10."
 
     def test_one_of_required(self):
         check = one("one-of-required", column1="siret", column2="rna")

@@ -1,5 +1,6 @@
-"""Files over a limit are reported before they are parsed, in French, with
-the limit and its value; warnings are capped like errors."""
+"""Files over a limit are reported before they are parsed, with the limit
+and its value (said here in French and English); warnings are capped like
+errors."""
 import json
 import time
 import zipfile
@@ -12,6 +13,8 @@ from ckanext.opendatalocale.scdl.limits import Limits, over_limit
 from ckanext.opendatalocale.scdl.templates import csv_template
 from ckanext.opendatalocale.scdl.validation import LISTED_WARNINGS, validate_file
 
+from .words import en, fr
+
 SUBVENTIONS = catalogue().get("subventions").latest.table_schema()
 HEADER, ROW = csv_template(SUBVENTIONS).splitlines()[:2]
 
@@ -23,11 +26,17 @@ def checked(path, limits=Limits()):
     return report, time.monotonic() - start
 
 
+def spaced(text: str) -> str:
+    """French groups digits with a narrow no-break space (« 10 000 »)."""
+    return text.replace("\u202f", " ")
+
+
 def only_message(report) -> str:
+    """The one message, in French."""
     assert not report.valid and report.unusable and report.rows == 0
     [error] = report.errors
     assert error.type == "limit-error"
-    return error.message
+    return spaced(fr(error.message))
 
 
 def test_real_files_pass_every_limit(tmp_path):
@@ -65,7 +74,7 @@ def test_a_1_mb_header_of_duplicate_names(tmp_path):
 @pytest.mark.parametrize("delimiter", [";", "\t", "|"])
 def test_columns_are_counted_whatever_the_delimiter(tmp_path, delimiter):
     (tmp_path / "f.csv").write_text(delimiter.join(["x"] * 600) + "\n")
-    assert "600 colonnes" in over_limit(tmp_path / "f.csv", "csv", Limits())
+    assert "600 colonnes" in fr(over_limit(tmp_path / "f.csv", "csv", Limits()))
 
 
 def test_a_workbook_bomb(tmp_path):
@@ -81,6 +90,9 @@ def test_a_workbook_bomb(tmp_path):
     assert only_message(report).startswith(
         "Le classeur, une fois décompressé, fait 1 049 Mo : c'est plus que la limite de "
         "200 Mo du portail.")
+    assert en(report.errors[0].message).startswith(
+        "The workbook, once uncompressed, takes 1,049 MB: that is more than the portal's "
+        "limit of 200 MB.")
 
 
 def test_a_workbook_that_lies_about_its_size_is_measured(tmp_path):
@@ -128,7 +140,7 @@ def test_cells_without_references_are_counted(tmp_path):
     with zipfile.ZipFile(tmp_path / "wide.xlsx", "w") as book:
         book.writestr("xl/worksheets/sheet1.xml",
                       f"<worksheet><sheetData><row>{cells}</row></sheetData></worksheet>")
-    assert "600 colonnes" in over_limit(tmp_path / "wide.xlsx", "xlsx", Limits())
+    assert "600 colonnes" in fr(over_limit(tmp_path / "wide.xlsx", "xlsx", Limits()))
 
 
 def test_extra_columns_make_one_warning(tmp_path):
@@ -144,10 +156,12 @@ def test_extra_columns_make_one_warning(tmp_path):
     report = validate_file(file(1_000), SUBVENTIONS,
                            limits=Limits(columns=2_000, header_bytes=10**6))
     assert report.valid and report.warning_count == 1
-    assert report.warnings == [
-        "1000 colonnes en trop ne font pas partie du schéma et sont ignorées : colonne0, "
+    assert [spaced(fr(w)) for w in report.warnings] == [
+        "1 000 colonnes en trop ne font pas partie du schéma et sont ignorées : colonne0, "
         "colonne1, colonne2, colonne3, colonne4, colonne5, colonne6, colonne7, colonne8, "
         "colonne9 et 990 autres."]
+    assert en(report.warnings[0]).startswith(
+        "1,000 extra columns are not part of the schema and are ignored: colonne0, ")
 
 
 def test_warnings_are_capped_like_errors(tmp_path):
@@ -157,6 +171,7 @@ def test_warnings_are_capped_like_errors(tmp_path):
     report = validate_file(tmp_path / "f.csv", schema)
     assert report.valid and report.warning_count == 250
     assert len(report.warnings) == LISTED_WARNINGS + 1
-    assert report.warnings[0] == ("Colonne facultative absente : facultatif0 (vous pouvez "
-                                  "l'ajouter).")
-    assert report.warnings[-1] == f"… et {250 - LISTED_WARNINGS} autres avertissements."
+    assert fr(report.warnings[0]) == ("Colonne facultative absente : facultatif0 (vous pouvez "
+                                      "l'ajouter).")
+    assert fr(report.warnings[-1]) == f"… et {250 - LISTED_WARNINGS} autres avertissements."
+    assert en(report.warnings[-1]) == f"… and {250 - LISTED_WARNINGS} more warnings."

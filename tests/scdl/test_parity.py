@@ -11,6 +11,8 @@ import pytest
 from ckanext.opendatalocale.scdl import catalogue
 from ckanext.opendatalocale.scdl.validation import validate_file
 
+from .words import fr
+
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "tests" / "scdl" / "corpus"
 
@@ -57,7 +59,7 @@ def test_a_header_in_the_wrong_case_lists_the_missing_columns(relative):
     report = check(relative)
     assert not report.valid and not report.unusable
     assert {e.type for e in report.errors} >= {"missing-label"}
-    assert any("Aucune colonne du fichier ne porte un nom attendu" in w
+    assert any("Aucune colonne du fichier ne porte un nom attendu" in fr(w)
                for w in report.warnings)
 
 

@@ -6,6 +6,8 @@ from ckanext.opendatalocale.scdl.report import as_text, by_column
 from ckanext.opendatalocale.scdl.templates import csv_template
 from ckanext.opendatalocale.scdl.validation import validate_file
 
+from .words import FRENCH, en, fr
+
 DELIBERATIONS = catalogue().get("deliberations").latest.table_schema()
 
 
@@ -34,15 +36,18 @@ def test_errors_are_counted_in_full_and_listed_up_to_a_cap(tmp_path):
     assert report.rows == 1000 and report.error_count == 1000
     assert report.counts == {"DELIB_DATE": 1000}
     assert len(report.errors) == 10
-    assert report.summary() == "1000 erreurs dans 1 colonne"
-    text = as_text(report, DELIBERATIONS)
+    assert fr(report.summary()) == "1\u202f000 erreurs dans 1 colonne"
+    assert en(report.summary()) == "1,000 errors in 1 column"
+    text = as_text(report, DELIBERATIONS, FRENCH)
     assert "… et 990 autres erreurs dans cette colonne." in text
 
 
 def test_a_valid_file_of_many_rows(tmp_path):
     (tmp_path / "f.csv").write_bytes(rows(500))
     report = validate_file(tmp_path / "f.csv", DELIBERATIONS)
-    assert report.valid and report.rows == 500 and report.summary() == "Fichier conforme au schéma"
+    assert report.valid and report.rows == 500
+    assert fr(report.summary()) == "Fichier conforme au schéma"
+    assert en(report.summary()) == "The file conforms to the schema"
 
 
 def test_groups_follow_the_schema_order_with_file_errors_first(tmp_path):
@@ -53,7 +58,8 @@ def test_groups_follow_the_schema_order_with_file_errors_first(tmp_path):
     columns = [g["column"] for g in by_column(report, DELIBERATIONS)]
     assert columns[0] is None or columns[0] == "COLL_SIRET"
     assert columns.index("COLL_SIRET") < columns.index("VOTE_POUR")
-    assert any("Colonne en trop : AUTRE" in w for w in report.warnings)
+    assert any("Colonne en trop : AUTRE" in fr(w) for w in report.warnings)
+    assert any("Extra column: AUTRE" in en(w) for w in report.warnings)
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "cp1252", "latin-1"])

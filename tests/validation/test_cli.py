@@ -32,10 +32,21 @@ def test_invalid_file_exits_1_with_the_report(cli, files):
     assert "Colonne dateConvention" in result.output and "ligne 2" in result.output
 
 
+def test_the_report_in_another_language(cli, files):
+    result = run(cli, files / "dates.csv", "--type", "subventions", "--lang", "en")
+    assert result.exit_code == 1
+    assert "1 error in 1 column (1 row read)." in result.output
+    assert "Column dateConvention — 1 error; expected: a date in the format YYYY-MM-DD" \
+        in result.output
+
+
 def test_json_output(cli, files):
     result = run(cli, files / "dates.csv", "--type", "subventions", "--format", "json")
     report = json.loads(result.output[result.output.index("{"):])
     assert report["valid"] is False and report["errors"][0]["field"] == "dateConvention"
+    assert report["summary"] == "1 erreur dans 1 colonne"
+    assert report["summary_key"]["key"] == "{errors} in {columns}"
+    assert "Écrivez plutôt" in report["errors"][0]["message"]
 
 
 @pytest.mark.parametrize("args", [("--type", "toilettes"),

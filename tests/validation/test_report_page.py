@@ -84,9 +84,52 @@ class TestInWords:
         assert visitor == {"Modèle CSV", "Modèle Excel", "Guide de saisie"}
 
     def test_an_english_visitor_reads_the_page_in_english(self, app, add_file):
+        """The same file's report, on the English page: every message of the
+        core in English, still no regular expression."""
         resource = add_file(with_french_dates(7))
         body = app.get(f"/en/subventions/subventions-2025/resource/{resource['id']}").body
-        assert "Rows 2, 3, 4, 5 and 3 others" in body and "CSV template" in body
+        assert "CSV template" in body
+        report = BeautifulSoup(body, "html.parser").find(id="validation-report")
+        text = words(report)
+        assert words(report.select_one(".scdl-report-summary")) == \
+            "7 errors in 1 column (7 rows read)"
+        column = report.find(id="report-dateConvention")
+        [kind] = column.find_all("li")
+        assert " ".join(kind.get_text().split()).startswith(
+            "Rows 2, 3, 4, 5 and 3 others: 7 values of dateConvention are not in the "
+            "expected form.")
+        assert words(column.find("p")).startswith(
+            "Expected: a date in the format YYYY-MM-DD")
+        assert "For example, row 2: “01/" in words(kind)
+        assert re.search(r"Write \d{4}-\d\d-01 instead\.", words(kind))
+        for french in ("Écrivez", "valeurs", "Lignes", "« ", "attendu", "erreur"):
+            assert french not in text, french
+        for expects in report.find_all("p", string=re.compile("^Expected")):
+            assert not REGEX_CHARACTERS & set(re.sub(r"“[^”]*”", "", expects.text))
+        # and its badge
+        assert "Conforms" not in text and "Does not conform" in text
+
+    def test_the_api_gives_the_message_and_its_key(self, app, add_file):
+        resource = add_file(with_french_dates(2))
+        url = f"/api/3/action/resource_validation_show?resource_id={resource['id']}"
+        french = app.get(url).json["result"]["report"]
+        english = app.get("/en" + url).json["result"]["report"]
+        assert french["summary"] == "2 erreurs dans 1 colonne"
+        assert english["summary"] == "2 errors in 1 column"
+        assert french["summary_key"] == english["summary_key"] == {
+            "key": "{errors} in {columns}",
+            "params": {"errors": {"key": "{num} error", "plural": "{num} errors", "count": 2,
+                                  "params": {"num": 2}},
+                       "columns": {"key": "{num} column", "plural": "{num} columns",
+                                   "count": 1, "params": {"num": 1}}}}
+        [first, _] = english["errors"]
+        assert first["message"].startswith("“01/")
+        assert "is not what dateConvention expects: a date in the format YYYY-MM-DD" in \
+            first["message"]
+        assert first["message_key"]["key"] == (
+            "{value} is not what {column} expects: {expects}. Write {fix} instead.")
+        assert first["message_key"]["params"]["column"] == "dateConvention"
+        assert french["errors"][0]["message"].startswith("« 01/")
 
 
 def organisation(name: str, title: str, siren: str):
@@ -157,6 +200,11 @@ def test_a_dead_link_is_unreachable_not_invalid(app, editor, subventions, files_
     card = BeautifulSoup(app.get("/dataset/").body, "html.parser").select_one(".dataset-item")
     assert card.select_one(".scdl-validation").get_text(strip=True) == \
         "Fichier inaccessible (HTTP 404)"
+    assert "File unreachable (HTTP 404)" in app.get("/en/subventions/subventions-2025").body
+    card = BeautifulSoup(app.get("/en/dataset/").body, "html.parser").select_one(
+        ".dataset-item")
+    assert card.select_one(".scdl-validation").get_text(strip=True) == \
+        "File unreachable (HTTP 404)"
 
 
 @pytest.mark.usefixtures("clean_db")
@@ -172,6 +220,8 @@ def test_a_linked_file_too_big_is_unreachable_with_its_reason(
     Worker().work(burst=True)
     assert status(resource["id"])["status"] == "error"
     assert "Fichier inaccessible (trop volumineux)" in words(report_of(app, resource["id"]))
+    english = app.get(f"/en/subventions/subventions-2025/resource/{resource['id']}").body
+    assert "File unreachable (too large)" in english
 
 
 @pytest.mark.usefixtures("clean_db")
@@ -183,6 +233,12 @@ def test_a_check_in_progress_follows_itself(app, add_file):
     assert report["data-url"] == (
         f"/api/3/action/resource_validation_show?resource_id={resource['id']}")
     assert report["data-status"] == "running"
+    # on the English page, the status asked is the English one
+    english = BeautifulSoup(app.get(
+        f"/en/subventions/subventions-2025/resource/{resource['id']}").body,
+        "html.parser").find(id="validation-report")
+    assert english["data-url"] == "/en" + report["data-url"]
+    assert "will update by itself" in english.find(class_="scdl-report-live").text
     live = report.find(class_="scdl-report-live")
     assert live["role"] == "status" and live["aria-live"] == "polite"
     assert "se mettra à jour d'elle-même" in live.text

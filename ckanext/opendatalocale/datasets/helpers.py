@@ -8,6 +8,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.opendatalocale.scdl import UnknownSchema, catalogue
 from ckanext.opendatalocale.scdl.patterns import describe_pattern
+from ckanext.opendatalocale.scdl.wording import Translator
 
 from .chooser import scdl_organization_choices, scdl_published_by
 
@@ -42,7 +43,7 @@ def _lang() -> str:
 
 
 def _pick(labels: dict[str, str]) -> str:
-    return labels.get(_lang()) or labels.get("fr") or next(iter(labels.values()), "")
+    return labels.get(_lang()) or labels.get("fr") or next(iter(labels.values()), None) or ""
 
 
 def scdl_entries() -> list[dict[str, Any]]:
@@ -92,9 +93,10 @@ def scdl_field_constraints(field: dict[str, Any]) -> list[str]:
         out.append(tk._("Allowed values: {values}.").format(
             values=" ; ".join(str(v) for v in c["enum"])))
     if "pattern" in c:
-        # in words, never the regular expression (scdl.patterns)
+        # in words, never the regular expression (scdl.patterns), in the page's language
         out.append(tk._("Expected form: {description}.").format(
-            description=describe_pattern(c["pattern"], field.get("example"))))
+            description=Translator(tk._, tk.ungettext).render(
+                describe_pattern(c["pattern"], field.get("example")))))
     if "minimum" in c and "maximum" in c:
         out.append(tk._("Between {low} and {high}.").format(low=c["minimum"],
                                                              high=c["maximum"]))

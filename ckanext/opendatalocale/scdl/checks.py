@@ -1,7 +1,7 @@
 """The Validata custom checks the SCDL schemas use (their ``custom_checks``).
 
 Each check looks at one row (a mapping of column name → cell) and returns
-the French messages of what is wrong, keyed by the column the error belongs
+the messages (``wording``) of what is wrong, keyed by the column the error belongs
 to. As Validata does, a check on columns the file lacks is skipped (except
 where noted), and so is a row where one of its cells is empty; a cell that
 is empty or failed its type counts as empty.
@@ -17,6 +17,7 @@ from typing import Any, Callable, Optional
 from stdnum.fr import siren, siret
 
 from .text import fold
+from .wording import Message, msg
 
 __all__ = ["CHECKS", "CheckError", "RowCheck", "build", "UnknownCheck"]
 
@@ -28,7 +29,7 @@ class UnknownCheck(ValueError):
 @dataclass
 class CheckError:
     field: Optional[str]
-    message: str
+    message: Message
 
 
 def _empty(value: Any) -> bool:
@@ -45,12 +46,12 @@ class RowCheck:
     name: str
     columns: list[str]            # every column it reads
     first: str                    # the column its errors belong to
-    run: Callable[[dict[str, Any]], Optional[str]]
+    run: Callable[[dict[str, Any]], Optional[Message]]
     skip_empty: bool = True       # skip a row where one of the columns is empty
-    when_missing: Optional[Callable[[list[str]], Optional[str]]] = None
+    when_missing: Optional[Callable[[list[str]], Optional[Message]]] = None
     partial: bool = False         # still checks rows when some columns are absent
 
-    def missing(self, header: list[str]) -> Optional[str]:
+    def missing(self, header: list[str]) -> Optional[Message]:
         """A file-level message when the file lacks some of the columns
         (None: the check just does not apply)."""
         absent = [c for c in self.columns if c not in header]
@@ -76,9 +77,10 @@ def _siret(params):
     def run(row):
         value = _text(row[column])
         if not siret.is_valid(value):
-            return (f"« {value} » n'est pas un numéro SIRET valide : 14 chiffres dont le "
-                    "dernier, la clé, doit correspondre aux 13 premiers (vérifiez la "
-                    "saisie, par exemple sur annuaire-entreprises.data.gouv.fr).")
+            return msg("“{value}” is not a valid SIRET number: 14 digits, the last of which, "
+                       "the check digit, must match the first 13 (check what was typed, for "
+                       "example on annuaire-entreprises.data.gouv.fr).", value=value)
+        return None
     return RowCheck("french-siret-value", [column], column, run)
 
 
@@ -88,8 +90,9 @@ def _siren(params):
     def run(row):
         value = _text(row[column])
         if not siren.is_valid(value):
-            return (f"« {value} » n'est pas un numéro SIREN valide : 9 chiffres dont le "
-                    "dernier, la clé, doit correspondre aux 8 premiers.")
+            return msg("“{value}” is not a valid SIREN number: 9 digits, the last of which, "
+                       "the check digit, must match the first 8.", value=value)
+        return None
     return RowCheck("french-siren-value", [column], column, run)
 
 
@@ -106,15 +109,15 @@ def _year_interval(params):
         if not match:
             if year_alone and re.fullmatch(r"\d{4}", value):
                 return None
-            expected = "une année (AAAA) ou une période (AAAA/AAAA)" if year_alone \
-                else "une période (AAAA/AAAA)"
-            return f"« {value} » n'est pas {expected}."
+            expected = msg("a year (YYYY) or a period (YYYY/YYYY)") if year_alone \
+                else msg("a period (YYYY/YYYY)")
+            return msg("“{value}” is not {expected}.", value=value, expected=expected)
         first, second = int(match.group(1)), int(match.group(2))
         if first == second:
-            return f"Période « {value} » : les deux années doivent être différentes."
+            return msg("Period “{value}”: the two years must be different.", value=value)
         if first > second:
-            return (f"Période « {value} » : la seconde année doit suivre la première "
-                    f"({second}/{first}).")
+            return msg("Period “{value}”: the second year must follow the first ({fixed}).",
+                       value=value, fixed=f"{second}/{first}")
         return None
     return RowCheck("year-interval-value", [column], column, run)
 
@@ -134,15 +137,16 @@ def _nomenclature_actes(params):
     def run(row):
         value = _text(row[column])
         if "/" not in value:
-            return (f"« {value} » : il manque la barre oblique « / » entre la matière de "
-                    "niveau 1 de la nomenclature ACTES et sa sous-matière.")
+            return msg("“{value}”: the slash “/” between the level 1 subject of the ACTES "
+                       "nomenclature and its sub-subject is missing.", value=value)
         prefix = value[:value.find("/")]
         if fold(prefix) in _ACTES_FOLDED and "/ " not in value:
             return None
         if fold(prefix.rstrip()) in _ACTES_FOLDED or "/ " in value:
-            return (f"« {value} » : pas d'espace avant ni après la barre oblique.")
-        return (f"« {prefix} » n'est pas une matière de niveau 1 de la nomenclature ACTES "
-                f"({', '.join(_ACTES)}).")
+            return msg("“{value}”: no space before or after the slash.", value=value)
+        # the subjects are the nomenclature's own names, in French
+        return msg("“{prefix}” is not a level 1 subject of the ACTES nomenclature "
+                   "({subjects}).", prefix=prefix, subjects=_ACTES)
     return RowCheck("nomenclature-actes-value", [column], column, run)
 
 
@@ -154,24 +158,24 @@ def _cohesive(params):
     def run(row):
         filled = [not _empty(row.get(c)) for c in columns]
         if any(filled) and not all(filled):
-            return (f"Les colonnes {', '.join(columns)} doivent être toutes remplies ou "
-                    "toutes vides sur une même ligne.")
+            return msg("The columns {columns} must be all filled in or all empty on the same "
+                       "row.", columns=columns)
         return None
 
     def when_missing(absent):
         if len(absent) == len(columns):
             return None
-        return (f"Les colonnes {', '.join(columns)} vont ensemble : il manque "
-                f"{', '.join(absent)}.")
+        return msg("The columns {columns} go together: {absent} is missing.",
+                   columns=columns, absent=absent)
     return RowCheck("cohesive-columns-value", columns, column, run, skip_empty=False,
                     when_missing=when_missing)
 
 
-_OPERATORS = {">": ("supérieure à", lambda a, b: a > b),
-              ">=": ("supérieure ou égale à", lambda a, b: a >= b),
-              "==": ("égale à", lambda a, b: a == b),
-              "<=": ("inférieure ou égale à", lambda a, b: a <= b),
-              "<": ("inférieure à", lambda a, b: a < b)}
+_OPERATORS = {">": (msg("greater than"), lambda a, b: a > b),
+              ">=": (msg("greater than or equal to"), lambda a, b: a >= b),
+              "==": (msg("equal to"), lambda a, b: a == b),
+              "<=": (msg("less than or equal to"), lambda a, b: a <= b),
+              "<": (msg("less than"), lambda a, b: a < b)}
 
 
 def _comparable(value: Any) -> Any:
@@ -195,11 +199,13 @@ def _compare(params):
     def run(row):
         (kind1, a), (kind2, b) = _comparable(row[column]), _comparable(row[other])
         if kind1 != kind2 and "number" in (kind1, kind2):
-            return (f"{column} ({row[column]}) ne peut pas être comparé à {other} "
-                    f"({row[other]}).")
+            return msg("{column} ({value}) cannot be compared with {other} ({other_value}).",
+                       column=column, value=str(row[column]), other=other,
+                       other_value=str(row[other]))
         if not test(a, b):
-            return (f"{column} ({row[column]}) devrait être {label} {other} "
-                    f"({row[other]}).")
+            return msg("{column} ({value}) should be {relation} {other} ({other_value}).",
+                       column=column, value=str(row[column]), relation=label, other=other,
+                       other_value=str(row[other]))
         return None
     return RowCheck("compare-columns-value", [column, other], column, run)
 
@@ -213,8 +219,9 @@ def _sum(params):
             return None  # a type error already says so
         total = sum(v for _, v in values[1:])
         if total != values[0][1]:
-            return (f"{column} ({row[column]}) devrait valoir la somme de "
-                    f"{' + '.join(parts)}, soit {total}.")
+            return msg("{column} ({value}) should be the sum of {parts}, that is {total}.",
+                       column=column, value=str(row[column]), parts=" + ".join(parts),
+                       total=str(total))
         return None
     return RowCheck("sum-columns-value", [column] + parts, column, run)
 
@@ -224,12 +231,14 @@ def _one_of_required(params):
 
     def run(row):
         if _empty(row.get(first)) and _empty(row.get(second)):
-            return f"Remplissez au moins l'une des colonnes {first} ou {second}."
+            return msg("Fill in at least one of the columns {first} or {second}.",
+                       first=first, second=second)
         return None
 
     def when_missing(absent):
         if len(absent) == 2:
-            return f"Il faut au moins l'une des colonnes {first} ou {second}."
+            return msg("At least one of the columns {first} or {second} is needed.",
+                       first=first, second=second)
         return None
     return RowCheck("one-of-required", [first, second], first, run, skip_empty=False,
                     when_missing=when_missing, partial=True)

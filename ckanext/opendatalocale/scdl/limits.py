@@ -5,7 +5,8 @@ columns: 48 s and 2.5 GB), and a workbook is a zip whose few compressed
 bytes can stand for gigabytes of XML or for millions of padding cells
 (openpyxl fills every row up to the sheet's widest column and every missing
 row up to the last one). Each limit is checked on the raw bytes, cheaply,
-and a file over one is reported in French, with the limit and its value.
+and a file over one is reported (a message, ``wording``) with the limit and
+its value.
 """
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
+
+from .messages import megabytes
+from .wording import Message, msg
 
 __all__ = ["Limits", "over_limit"]
 
@@ -36,38 +40,29 @@ class Limits:
     workbook_cells: int = 10_000_000
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / 1_000_000:,.0f}".replace(",", " ") + " Mo"
+def _too_many_columns(found: int, limits: Limits) -> Message:
+    return msg("The file has {found} columns: that is more than the portal's limit of "
+               "{limit} columns (an SCDL file has about sixty at most). Check the header "
+               "row and the separator, and keep only the schema's columns.",
+               found=found, limit=limits.columns)
 
 
-def _number(n: int) -> str:
-    return f"{n:,}".replace(",", " ")
-
-
-def _too_many_columns(found: int, limits: Limits) -> str:
-    return (f"Le fichier a {_number(found)} colonnes : c'est plus que la limite de "
-            f"{_number(limits.columns)} colonnes du portail (un fichier SCDL en a au plus "
-            "une soixantaine). Vérifiez la ligne d'en-tête et le séparateur, et ne "
-            "gardez que les colonnes du schéma.")
-
-
-def over_limit(path: Path, fmt: str, limits: Limits) -> Optional[str]:
-    """The French message of the first limit the file exceeds, or None."""
+def over_limit(path: Path, fmt: str, limits: Limits) -> Optional[Message]:
+    """The message of the first limit the file exceeds, or None."""
     message = _csv_header(path, limits) if fmt in ("csv", "tsv") else None
     if not message and zipfile.is_zipfile(path):
         message = _workbook(path, limits)
     return message
 
 
-def _csv_header(path: Path, limits: Limits) -> Optional[str]:
+def _csv_header(path: Path, limits: Limits) -> Optional[Message]:
     with path.open("rb") as f:
         start = f.read(limits.header_bytes + 1)
     end = re.search(rb"[\r\n]", start)
     if end is None and len(start) > limits.header_bytes:
-        return ("La première ligne du fichier (les noms des colonnes) dépasse "
-                f"{_number(limits.header_bytes)} octets, la limite du portail : ce n'est "
-                "sans doute pas un tableau CSV, ou ses lignes ne sont pas séparées par des "
-                "retours à la ligne.")
+        return msg("The first row of the file (the column names) is longer than {limit} "
+                   "bytes, the portal's limit: it is probably not a CSV table, or its rows "
+                   "are not separated by line breaks.", limit=limits.header_bytes)
     line = start[:end.start() if end else len(start)].decode("latin-1")
     found = max(_cells(line, delimiter) for delimiter in _DELIMITERS)
     return _too_many_columns(found, limits) if found > limits.columns else None
@@ -114,16 +109,19 @@ class _Sheet:
         self.columns = max(self.columns, self._column)
 
 
-def _workbook(path: Path, limits: Limits) -> Optional[str]:
-    too_big = ("Le classeur, une fois décompressé, fait {size} : c'est plus que la "
-               f"limite de {_megabytes(limits.workbook_bytes)} du portail. Enregistrez-le "
-               "plutôt en CSV (sans limite de taille), ou découpez-le.")
+def _too_big(size: Message, limits: Limits) -> Message:
+    return msg("The workbook, once uncompressed, takes {size}: that is more than the "
+               "portal's limit of {limit}. Save it as CSV instead (no size limit), or split "
+               "it.", size=size, limit=megabytes(limits.workbook_bytes))
+
+
+def _workbook(path: Path, limits: Limits) -> Optional[Message]:
     try:
         with zipfile.ZipFile(path) as book:
             members = book.infolist()
             declared = sum(m.file_size for m in members)
             if declared > limits.workbook_bytes:
-                return too_big.format(size=_megabytes(declared))
+                return _too_big(megabytes(declared), limits)
             read = 0
             for member in members:
                 if not re.fullmatch(r"xl/worksheets/[^/]+\.xml", member.filename):
@@ -135,18 +133,19 @@ def _workbook(path: Path, limits: Limits) -> Optional[str]:
                     for chunk in iter(lambda: stream.read(_CHUNK), b""):
                         read += len(chunk)
                         if read > limits.workbook_bytes:
-                            return too_big.format(size="plus de " + _megabytes(read))
+                            return _too_big(msg("more than {size}", size=megabytes(read)),
+                                            limits)
                         rest = _scan(rest + chunk, sheet)
                 if sheet.columns > limits.columns:
                     return _too_many_columns(sheet.columns, limits)
                 cells = max(sheet.cells, sheet.rows * sheet.columns)
                 if cells > limits.workbook_cells:
-                    return (f"Une feuille du classeur compte {_number(cells)} cases "
-                            f"({_number(sheet.rows)} lignes sur {_number(sheet.columns)} "
-                            f"colonnes) : c'est plus que la limite de "
-                            f"{_number(limits.workbook_cells)} cases du portail. Supprimez "
-                            "les lignes et colonnes vides en fin de feuille, ou enregistrez "
-                            "le tableau en CSV.")
+                    return msg("A sheet of the workbook has {cells} cells ({rows} rows by "
+                               "{columns} columns): that is more than the portal's limit of "
+                               "{limit} cells. Delete the empty rows and columns at the end "
+                               "of the sheet, or save the table as CSV.", cells=cells,
+                               rows=sheet.rows, columns=sheet.columns,
+                               limit=limits.workbook_cells)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError,
             OSError):
         return None  # not a readable workbook: the parser says so in its own words

@@ -14,6 +14,8 @@ import re
 from collections import Counter
 from typing import Optional
 
+from .wording import Message, msg
+
 __all__ = ["PUBLISHER_COLUMNS", "publisher_column", "siren_of", "other_publisher",
            "of_name", "mismatch_warnings"]
 
@@ -64,14 +66,18 @@ def of_name(name: str) -> str:
 
 
 def mismatch_warnings(other_siren: str, other_title: Optional[str], own_siren: str,
-                      own_title: str) -> list[str]:
+                      own_title: str) -> list[Message]:
     """The two sentences of the report: whose file it seems to be, and the
-    publisher's own number, to write instead."""
+    publisher's own number, to write instead. ``of_*`` are the names with
+    French's « de » (« d'Antibes », « du Mans »), for the French sentences."""
+    own = {"own": own_title, "of_own": of_name(own_title)}
     if other_title:
-        whose = f"Ce fichier semble être celui {of_name(other_title)}"
+        whose = msg("This file seems to belong to {name}: its SIRET number designates the "
+                    "SIREN {siren}, not that of {own}. Check that it is your file.",
+                    name=other_title, of_name=of_name(other_title), siren=other_siren, **own)
     else:
-        whose = f"Ce fichier semble être celui d'une autre collectivité (SIREN {other_siren})"
-    return [f"{whose} : son numéro SIRET désigne le SIREN {other_siren}, pas celui "
-            f"{of_name(own_title)}. Vérifiez qu'il s'agit bien de votre fichier.",
-            f"Le numéro SIREN {of_name(own_title)} est {own_siren} : ses numéros SIRET "
-            f"commencent par ces 9 chiffres."]
+        whose = msg("This file seems to belong to another collectivité (SIREN {siren}): its "
+                    "SIRET number designates the SIREN {siren}, not that of {own}. Check that "
+                    "it is your file.", siren=other_siren, **own)
+    return [whose, msg("The SIREN number of {own} is {siren}: its SIRET numbers start with "
+                       "these 9 digits.", siren=own_siren, **own)]

@@ -1,4 +1,4 @@
-"""Validate a file against an SCDL Table Schema, Validata's way, in French.
+"""Validate a file against an SCDL Table Schema, Validata's way.
 
 frictionless reads the file as a stream (any size: rows are checked one at a
 time) and checks types and constraints; the schema's ``custom_checks`` run on
@@ -8,11 +8,12 @@ warning. Every error is counted; at most ``listed`` per column are kept with
 their row and value, so that a million wrong cells still give a readable
 report; warnings are capped the same way. A file over one of the ``limits``
 (columns, header, workbook size and cells) is reported before it is parsed.
+Messages are keys and values (``wording``), said where they are shown.
 """
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass, field as dc_field
+from dataclasses import dataclass, field as dc_field
 from pathlib import Path
 from typing import Any, Optional
 
@@ -23,6 +24,7 @@ from . import checks as custom
 from . import siren as publisher
 from .limits import Limits, over_limit
 from .messages import error_message, file_message
+from .wording import Message, Said, msg, msg_n, said_dict, said_from
 
 __all__ = ["Error", "Report", "validate_file", "LISTED_PER_COLUMN", "LISTED_WARNINGS"]
 
@@ -40,7 +42,7 @@ class Error:
     row: Optional[int]       # the file's line as Validata counts it (header = 1)
     field: Optional[str]
     type: str                # frictionless error code, or "custom-check-error"
-    message: str             # French, for the commune
+    message: Said            # for the commune
     value: Optional[str] = None
     check: Optional[str] = None   # the custom check's name
 
@@ -52,38 +54,47 @@ class Report:
     error_count: int = 0
     errors: list[Error] = dc_field(default_factory=list)   # listed ones
     counts: dict[str, int] = dc_field(default_factory=dict)  # per column ("" = file)
-    warnings: list[str] = dc_field(default_factory=list)   # listed ones
+    warnings: list[Said] = dc_field(default_factory=list)  # listed ones
     warning_count: int = 0
     unusable: bool = False   # the file could not be read at all
     # a linked file that could not be downloaded: why (« HTTP 404 »)
-    unreachable: Optional[str] = None
+    unreachable: Optional[Said] = None
     # SIRENs of the publisher's SIRET column (siren.PUBLISHER_COLUMNS), with
     # their number of rows: whose file it is
     sirens: dict[str, int] = dc_field(default_factory=dict)
 
-    def summary(self) -> str:
+    def summary(self) -> Message:
         """« 3 erreurs dans 2 colonnes »."""
         if self.unreachable:
-            return f"Fichier inaccessible ({self.unreachable})"
+            return msg("File unreachable ({reason})", reason=self.unreachable)
         if self.unusable:
-            return "Fichier illisible"
+            return msg("Unreadable file")
         if self.valid:
-            return "Fichier conforme au schéma"
+            return msg("The file conforms to the schema")
         columns = len([c for c in self.counts if c])
-        errors = f"{self.error_count} erreur" + ("s" if self.error_count > 1 else "")
+        errors = msg_n("{num} error", "{num} errors", self.error_count)
         if not columns:
             return errors
-        return f"{errors} dans {columns} colonne" + ("s" if columns > 1 else "")
+        return msg("{errors} in {columns}", errors=errors,
+                   columns=msg_n("{num} column", "{num} columns", columns))
 
     def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["summary"] = self.summary()
-        return data
+        """The report as JSON: each message as its key and values."""
+        return {
+            "valid": self.valid, "rows": self.rows, "error_count": self.error_count,
+            "errors": [dict(vars(e), message=said_dict(e.message)) for e in self.errors],
+            "counts": dict(self.counts), "warnings": [said_dict(w) for w in self.warnings],
+            "warning_count": self.warning_count, "unusable": self.unusable,
+            "unreachable": said_dict(self.unreachable), "sirens": dict(self.sirens),
+            "summary": self.summary().as_dict()}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Report":
         values = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        values["errors"] = [Error(**e) for e in data.get("errors", [])]
+        values["errors"] = [Error(**dict(e, message=said_from(e.get("message"))))
+                            for e in data.get("errors", [])]
+        values["warnings"] = [said_from(w) for w in data.get("warnings", [])]
+        values["unreachable"] = said_from(data.get("unreachable"))
         return cls(**values)
 
 
@@ -107,7 +118,7 @@ class _Collector:
         if siren and (siren in found or len(found) < publisher.KEPT):
             found[siren] = found.get(siren, 0) + 1
 
-    def warn(self, message: str, first: bool = False) -> None:
+    def warn(self, message: Message, first: bool = False) -> None:
         report = self.report
         report.warning_count += 1
         if first:
@@ -119,9 +130,8 @@ class _Collector:
     def done(self) -> Report:
         hidden = self.report.warning_count - len(self.report.warnings)
         if hidden > 0:
-            self.report.warnings.append(
-                f"… et {hidden} autre" + ("s" if hidden > 1 else "") + " avertissement"
-                + ("s" if hidden > 1 else "") + ".")
+            self.report.warnings.append(msg_n("… and {num} more warning.",
+                                              "… and {num} more warnings.", hidden))
         return self.report
 
 
@@ -162,10 +172,9 @@ def validate_file(path: str | os.PathLike, table_schema: dict[str, Any],
         collect = _Collector(listed)
         try:
             _check(path, fmt, "cp1252", descriptor, fields, row_checks, collect)
-            collect.warn(
-                "Le fichier est encodé en Windows-1252 et non en UTF-8 : il a été lu, "
-                "mais enregistrez-le de préférence en UTF-8 (« CSV UTF-8 » dans votre "
-                "tableur).", first=True)
+            collect.warn(msg(
+                "The file is encoded in Windows-1252, not UTF-8: it was read, but save it "
+                "as UTF-8 if you can (“CSV UTF-8” in your spreadsheet)."), first=True)
         except _EncodingRetry:
             collect.report.unusable = True
             collect.add(Error(None, None, "encoding-error", file_message("encoding-error")))
@@ -209,10 +218,10 @@ def _check(path: Path, fmt: str, encoding: Optional[str], descriptor: dict, fiel
         with resource:
             header = list(resource.header.labels)
             if not set(header) & set(fields):
-                collect.warn(
-                    "Aucune colonne du fichier ne porte un nom attendu : vérifiez que la "
-                    "première ligne contient les noms des colonnes et que le fichier est "
-                    "bien celui de ce type de données.")
+                collect.warn(msg(
+                    "No column of the file has an expected name: check that the first row "
+                    "holds the column names and that the file is the one for this type of "
+                    "data."))
             _header_errors(resource, header, fields, collect)
             for check in row_checks:
                 message = check.missing(header)
@@ -256,23 +265,28 @@ def _header_errors(resource, header: list[str], fields: dict, collect: _Collecto
             collect.add(Error(None, name, "missing-label",
                               error_message("missing-label", name, None, schema_field)))
         else:
-            collect.warn(f"Colonne facultative absente : {name} (vous pouvez l'ajouter).")
+            collect.warn(msg("Optional column missing: {column} (you may add it).",
+                             column=name))
     extra = [label for label in header if label and label not in fields]
     if len(extra) <= NAMED_EXTRA_COLUMNS:
         for label in extra:
-            collect.warn(
-                f"Colonne en trop : {label} ne fait pas partie du schéma ; elle est ignorée.")
+            collect.warn(msg("Extra column: {column} is not part of the schema; it is ignored.",
+                             column=str(label)))
     else:
-        named = ", ".join(str(label) for label in extra[:NAMED_EXTRA_COLUMNS])
-        collect.warn(f"{len(extra)} colonnes en trop ne font pas partie du schéma et sont "
-                     f"ignorées : {named} et {len(extra) - NAMED_EXTRA_COLUMNS} autres.")
+        more = len(extra) - NAMED_EXTRA_COLUMNS
+        collect.warn(msg_n(
+            "{num} extra column is not part of the schema and is ignored: {named} and "
+            "{others}.",
+            "{num} extra columns are not part of the schema and are ignored: {named} and "
+            "{others}.", len(extra), named=[str(label) for label in extra[:NAMED_EXTRA_COLUMNS]],
+            others=msg_n("{num} other", "{num} others", more)))
     for error in resource.header.errors:
         if error.type in ("missing-label", "extra-label", "incorrect-label"):
             continue  # matched by name above
         if error.type == "blank-label":
-            collect.warn(
-                "Une colonne sans nom a été ignorée (souvent un séparateur en fin de "
-                "ligne laissé par le tableur).")
+            collect.warn(msg(
+                "A column without a name was ignored (often a separator at the end of the "
+                "line left by the spreadsheet)."))
             continue
         collect.add(Error(None, getattr(error, "label", None), error.type,
                           error_message(error.type, getattr(error, "label", None), None, {})))

@@ -1,4 +1,5 @@
-"""``ckan opendatalocale validate FILE --type TYPE``: the French report of a file."""
+"""``ckan opendatalocale validate FILE --type TYPE``: the report of a file, in
+the portal's language (``--lang`` for another)."""
 from __future__ import annotations
 
 import json
@@ -6,10 +7,14 @@ import sys
 
 import click
 
+import ckan.plugins.toolkit as tk
+
 from ckanext.opendatalocale.cli import opendatalocale
 from ckanext.opendatalocale.scdl import UnknownSchema, UnknownVersion, catalogue
 from ckanext.opendatalocale.scdl.report import as_text
 from ckanext.opendatalocale.scdl.validation import validate_file
+
+from .wording import report_json, translator
 
 __all__ = ["opendatalocale"]
 
@@ -20,8 +25,9 @@ __all__ = ["opendatalocale"]
               help="SCDL type (deliberations, subventions…) or schema.data.gouv.fr id")
 @click.option("--version", default=None, help="schema version (default: the current one)")
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text")
-def validate(file: str, slug: str, version: str | None, output: str):
-    """Check FILE against an SCDL schema and print the report in French.
+@click.option("--lang", default=None, help="language of the report (default: the portal's)")
+def validate(file: str, slug: str, version: str | None, output: str, lang: str | None):
+    """Check FILE against an SCDL schema and print the report.
 
     Exit status: 0 valid, 1 invalid, 2 unusable input (unknown type or
     version, unreadable file).
@@ -33,8 +39,10 @@ def validate(file: str, slug: str, version: str | None, output: str):
         sys.exit(2)
     table_schema = schema_version.table_schema()
     report = validate_file(file, table_schema)
+    say = translator(lang or tk.config.get("ckan.locale_default") or "en")
     if output == "json":
-        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(report_json(report.as_dict(), say), ensure_ascii=False,
+                              indent=2))
     else:
-        click.echo(as_text(report, table_schema))
+        click.echo(as_text(report, table_schema, say))
     sys.exit(2 if report.unusable else 0 if report.valid else 1)

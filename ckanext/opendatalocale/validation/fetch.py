@@ -21,9 +21,10 @@ from urllib.parse import urljoin, urlsplit
 import requests.certs
 import urllib3
 
-from ckanext.opendatalocale.scdl.messages import file_message
+from ckanext.opendatalocale.scdl.messages import file_message, megabytes
+from ckanext.opendatalocale.scdl.wording import ENGLISH, Message, Said, msg
 
-__all__ = ["Unfetchable", "download", "is_public", "anywhere"]
+__all__ = ["Unfetchable", "download", "is_public", "anywhere", "TOO_LONG"]
 
 REDIRECTS = 5
 TIMEOUT = urllib3.Timeout(connect=10, read=60)
@@ -31,18 +32,20 @@ _REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")  # IPv4 addresses reached through IPv6
 # IETF protocol assignments, which Python's is_global lets through in part
 _PROTOCOL_ASSIGNMENTS = ipaddress.ip_network("192.0.0.0/24")
+TOO_LONG = msg("time limit exceeded")
 
 
 class Unfetchable(Exception):
-    """The file was not downloaded; the message says why, in French, and
-    ``reason`` in a few words for the status (« HTTP 404 »)."""
+    """The file was not downloaded; ``message`` says why, and ``reason`` in a
+    few words for the status (« HTTP 404 »)."""
 
-    def __init__(self, message: str, reason: str):
-        super().__init__(message)
+    def __init__(self, message: Message, reason: Said):
+        super().__init__(ENGLISH.render(message))
+        self.message = message
         self.reason = reason
 
 
-def _failed(reason: str) -> Unfetchable:
+def _failed(reason: Said) -> Unfetchable:
     return Unfetchable(file_message("download", reason), reason)
 
 
@@ -74,12 +77,13 @@ def _address(host: str, port: int, allowed: Callable[[str], bool]) -> str:
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as e:
-        raise _failed(f"adresse inconnue : {host}") from e
+        raise _failed(msg("unknown address: {host}", host=host)) from e
     addresses = [info[4][0] for info in found]
     refused = [a for a in addresses if not allowed(a)]
     if refused:
-        raise Unfetchable(file_message("internal-address", f"{host} : {refused[0]}"),
-                          "adresse interne refusée")
+        raise Unfetchable(file_message("internal-address", msg("{host}: {address}", host=host,
+                                                               address=refused[0])),
+                          msg("internal address refused"))
     return addresses[0]
 
 
@@ -102,11 +106,11 @@ def download(url: str, out: BinaryIO, *, max_bytes: int, seconds: float,
     for _ in range(REDIRECTS + 1):
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise _failed("seuls les liens http et https sont téléchargés")
+            raise _failed(msg("only http and https links are downloaded"))
         try:
             port = parts.port or (443 if parts.scheme == "https" else 80)
         except ValueError as e:
-            raise _failed("adresse invalide") from e
+            raise _failed(msg("invalid address")) from e
         address = _address(parts.hostname, port, allowed)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         headers = {"Host": parts.netloc.rpartition("@")[2], "Accept-Encoding": "identity",
@@ -129,7 +133,7 @@ def download(url: str, out: BinaryIO, *, max_bytes: int, seconds: float,
                 return
             finally:
                 response.release_conn()
-    raise _failed("trop de redirections")
+    raise _failed(msg("too many redirects"))
 
 
 def _copy(response, out: BinaryIO, max_bytes: int, deadline: float) -> None:
@@ -138,22 +142,22 @@ def _copy(response, out: BinaryIO, max_bytes: int, deadline: float) -> None:
         # read1: what has arrived, so that the deadline is seen between bytes
         for chunk in iter(lambda: response.read1(1 << 16), b""):
             if time.monotonic() > deadline:
-                raise _failed("délai dépassé")
+                raise _failed(TOO_LONG)
             written += len(chunk)
             if written > max_bytes:
-                raise Unfetchable(file_message("too-large", str(max_bytes // 1_000_000)),
-                                 "trop volumineux")
+                raise Unfetchable(file_message("too-large", megabytes(max_bytes)),
+                                  msg("too large"))
             out.write(chunk)
     except urllib3.exceptions.HTTPError as e:
         raise _failed(_why(e)) from e
 
 
-def _why(error: Exception) -> str:
+def _why(error: Exception) -> Said:
     """A network failure in words (else its class name, for the operator)."""
     if isinstance(error, urllib3.exceptions.NewConnectionError):
-        return "connexion refusée"  # (a subclass of the timeout error)
+        return msg("connection refused")  # (a subclass of the timeout error)
     if isinstance(error, urllib3.exceptions.TimeoutError):
-        return "délai dépassé"
+        return TOO_LONG
     if isinstance(error, urllib3.exceptions.SSLError):
-        return "certificat du site refusé"
+        return msg("site certificate refused")
     return type(error).__name__

@@ -1,5 +1,6 @@
-"""Template helpers: statuses in French, the report grouped by column and
-kind of error, whose file it seems to be, where to go next."""
+"""Template helpers: statuses in words, the report grouped by column and
+kind of error, whose file it seems to be, where to go next — each message
+said in the visitor's language (``wording``)."""
 from __future__ import annotations
 
 from typing import Any, Optional
@@ -15,8 +16,10 @@ from ckanext.opendatalocale.scdl.validation import Report
 
 from . import runner
 from .model import validation_table
+from .wording import render
 
 __all__ = ["scdl_validation", "scdl_validation_label", "scdl_validation_groups",
+           "scdl_validation_message",
            "scdl_validation_publisher", "scdl_validation_unreachable",
            "scdl_validation_next", "scdl_conformity"]
 
@@ -25,9 +28,14 @@ def scdl_validation(resource_id: str) -> Optional[dict[str, Any]]:
     return runner.status_of(resource_id)
 
 
-def scdl_validation_label(status: Optional[str], unreachable: Optional[str] = None) -> str:
+def scdl_validation_message(said: Any) -> str:
+    """A message of the report (its JSON, or a sentence stored before keys)."""
+    return render(said)
+
+
+def scdl_validation_label(status: Optional[str], unreachable: Any = None) -> str:
     if status == runner.ERROR and unreachable:
-        return tk._("File unreachable ({reason})").format(reason=unreachable)
+        return tk._("File unreachable ({reason})").format(reason=render(unreachable))
     return {
         runner.SUCCESS: tk._("Conforms to the schema"),
         runner.FAILURE: tk._("Does not conform"),
@@ -40,21 +48,33 @@ def scdl_validation_label(status: Optional[str], unreachable: Optional[str] = No
 def scdl_validation_unreachable(resource_id: str) -> Optional[str]:
     """Why a linked file could not be downloaded (« HTTP 404 »), if so: the
     one field of the report a list of resources needs."""
-    reason = validation_table.c.report["unreachable"].astext
+    reason = validation_table.c.report["unreachable"]
     with model.meta.engine.connect() as conn:
-        return conn.execute(sa.select(reason).where(
+        found = conn.execute(sa.select(reason).where(
             validation_table.c.resource_id == resource_id,
             validation_table.c.status == runner.ERROR)).scalar()
+    return render(found) if found else None
 
 
 def scdl_validation_groups(validation: dict[str, Any]) -> list[dict[str, Any]]:
-    """The report's errors grouped by column, then by kind of error."""
+    """The report's errors grouped by column, then by kind of error, in
+    words: where (« Lignes 2, 3 et 5 »), what, and one example."""
     report = validation.get("report")
     if not report:
         return []
     resolved = runner.schema_of({"schema": validation.get("schema_url")})
     table_schema = resolved[1].table_schema() if resolved else {"fields": []}
-    return by_column(Report.from_dict(report), table_schema)
+    groups = by_column(Report.from_dict(report), table_schema)
+    for group in groups:
+        group["expects"] = render(group["expects"]) if group["expects"] else None
+        for kind in group["kinds"]:
+            where = render(kind["where"]) if kind["where"] else ""
+            kind["where"] = where[:1].upper() + where[1:]
+            kind["message"] = render(kind["message"])
+            if kind["example"]:
+                kind["example"] = dict(kind["example"],
+                                       message=render(kind["example"]["message"]))
+    return groups
 
 
 def _organisation_with(number: str) -> Optional[str]:
@@ -80,8 +100,8 @@ def scdl_validation_publisher(validation: dict[str, Any],
     other = siren.other_publisher(found, own)
     if not other:
         return []
-    return siren.mismatch_warnings(other, _organisation_with(other), own,
-                                   organisation.title or organisation.name)
+    return [render(warning) for warning in siren.mismatch_warnings(
+        other, _organisation_with(other), own, organisation.title or organisation.name)]
 
 
 def scdl_validation_next(package: dict[str, Any], resource: dict[str, Any]) -> dict[str, Any]:

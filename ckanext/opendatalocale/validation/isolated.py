@@ -6,7 +6,7 @@ process to 21.8 GB). The check therefore runs in a fresh interpreter
 (``python -m`` this module, no CKAN imported, a fork of a threaded web
 process being unsafe) whose address space is capped with ``RLIMIT_AS`` and
 which is killed at its deadline: whatever the file, the caller gets a report
-or a ``CheckAborted`` with a French message, and keeps running.
+or a ``CheckAborted`` with a message saying why, and keeps running.
 
 Protocol: the request (path, schema, limits) as JSON on stdin, the report as
 JSON on stdout; exit status 3 when the memory ran out.
@@ -25,6 +25,7 @@ from typing import Any
 
 from ckanext.opendatalocale.scdl.limits import Limits
 from ckanext.opendatalocale.scdl.messages import file_message
+from ckanext.opendatalocale.scdl.wording import ENGLISH, Message, msg
 from ckanext.opendatalocale.scdl.validation import Report
 
 __all__ = ["CheckAborted", "OverTime", "validate_isolated"]
@@ -35,7 +36,11 @@ _OUT_OF_MEMORY = 3
 
 
 class CheckAborted(Exception):
-    """The check was stopped; the message says why, in French."""
+    """The check was stopped; ``message`` says why."""
+
+    def __init__(self, message: Message):
+        super().__init__(ENGLISH.render(message))
+        self.message = message
 
 
 class OverTime(CheckAborted):
@@ -65,7 +70,8 @@ def validate_isolated(path: str, table_schema: dict[str, Any], *, limits: Limits
     if done.returncode == 0:
         return Report.from_dict(json.loads(done.stdout))
     if done.returncode == _OUT_OF_MEMORY or "MemoryError" in trace:
-        raise CheckAborted(file_message("memory", f"{memory_bytes // 1_000_000} Mo"))
+        raise CheckAborted(file_message("memory", msg("{size} MB",
+                                                      size=memory_bytes // 1_000_000)))
     log.error("Validation of %s ended with status %s:\n%s", path, done.returncode, trace)
     raise CheckAborted(file_message("crash", f"code {done.returncode}"))
 

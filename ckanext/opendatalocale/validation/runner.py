@@ -15,6 +15,7 @@ file, a crash, Redis down), the resource ends with a status, never stuck
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import tempfile
@@ -34,8 +35,9 @@ from ckanext.opendatalocale.scdl import catalogue
 from ckanext.opendatalocale.scdl.limits import Limits
 from ckanext.opendatalocale.scdl.messages import file_message
 from ckanext.opendatalocale.scdl.validation import Report
+from ckanext.opendatalocale.scdl.wording import Message, Said, said_dict, said_from
 
-from .fetch import Unfetchable, anywhere, download, is_public
+from .fetch import TOO_LONG, Unfetchable, anywhere, download, is_public
 from .isolated import CheckAborted, OverTime, validate_isolated
 from .model import validation_table
 
@@ -83,6 +85,9 @@ def _engine():
 
 
 def _save(resource_id: str, package_id: str, **values: Any) -> None:
+    if values.get("error") is not None:
+        # the message's key and values, as JSON in the text column
+        values["error"] = json.dumps(said_dict(values["error"]), ensure_ascii=False)
     row = {"resource_id": resource_id, "package_id": package_id, **values}
     statement = insert(validation_table).values(**row)
     statement = statement.on_conflict_do_update(
@@ -94,6 +99,20 @@ def _save(resource_id: str, package_id: str, **values: Any) -> None:
                             connection=conn)
 
 
+def _error_of(stored: Optional[str]) -> Optional[Said]:
+    """The stored error: a message's JSON, or a sentence stored before keys."""
+    if stored is None or not stored.startswith("{"):
+        return stored
+    try:
+        return said_from(json.loads(stored))
+    except ValueError:
+        return stored
+
+
+def _read(row: dict[str, Any]) -> dict[str, Any]:
+    return _stale(dict(row, error=_error_of(row.get("error"))))
+
+
 def _stale(row: dict[str, Any]) -> dict[str, Any]:
     """A check still "running" after the longest a job may take was cut short
     (a worker killed, a machine restarted, a job lost): it shows as an error,
@@ -101,7 +120,7 @@ def _stale(row: dict[str, Any]) -> dict[str, Any]:
     limit = _job_seconds() + 60
     if row["status"] in (RUNNING, CREATED) and row["created"] is not None and (
             _now() - row["created"]).total_seconds() > limit:
-        return dict(row, status=ERROR, error=file_message("crash", "délai dépassé"))
+        return dict(row, status=ERROR, error=file_message("crash", TOO_LONG))
     return row
 
 
@@ -109,7 +128,7 @@ def status_of(resource_id: str) -> Optional[dict[str, Any]]:
     with _engine().connect() as conn:
         row = conn.execute(sa.select(validation_table).where(
             validation_table.c.resource_id == resource_id)).mappings().first()
-    return _stale(dict(row)) if row else None
+    return _read(dict(row)) if row else None
 
 
 def forget(resource_id: str) -> None:
@@ -124,7 +143,7 @@ def statuses_of(package_id: str) -> dict[str, dict[str, Any]]:
     with _engine().connect() as conn:
         rows = conn.execute(sa.select(*columns).where(
             validation_table.c.package_id == package_id)).mappings().all()
-    return {row["resource_id"]: _stale(dict(row)) for row in rows}
+    return {row["resource_id"]: _read(dict(row)) for row in rows}
 
 
 def _is_upload(resource: dict[str, Any]) -> bool:
@@ -201,15 +220,18 @@ def _local_file(resource: dict[str, Any]) -> Iterator[str]:
                      allowed=anywhere if _option("allow_private_addresses") else is_public)
         yield path
     except Unfetchable as e:
-        raise _Unreachable(str(e), e.reason) from e
+        raise _Unreachable(e.message, e.reason) from e
     finally:
         if os.path.exists(path):
             os.unlink(path)
 
 
 class _Unusable(Exception):
-    """The file cannot be checked: a French message for the report (the
-    report's messages are the SCDL core's, written in French)."""
+    """The file cannot be checked: the message of the report."""
+
+    def __init__(self, message: Message):
+        super().__init__(message.key)
+        self.message = message
 
 
 class _Unreachable(Exception):
@@ -217,8 +239,9 @@ class _Unreachable(Exception):
     (it is not "non conforme", it could not be read), the status ``error``
     as ckanext-validation gives it, and why in the report's ``unreachable``."""
 
-    def __init__(self, message: str, reason: str):
-        super().__init__(message)
+    def __init__(self, message: Message, reason: Said):
+        super().__init__(message.key)
+        self.message = message
         self.reason = reason
 
 
@@ -261,18 +284,18 @@ def run(resource_id: str, synchronous: bool = False) -> Optional[str]:
     except _Unreachable as e:
         status = ERROR
         _save(resource_id, package_id, status=status, schema_url=version.schema_url,
-              file_hash=None, finished=_now(), error=str(e),
+              file_hash=None, finished=_now(), error=e.message,
               report=Report(valid=False, unusable=True, unreachable=e.reason).as_dict())
     except _Unusable as e:
         status = FAILURE
         _save(resource_id, package_id, status=status, schema_url=version.schema_url,
-              file_hash=None, finished=_now(), report=None, error=str(e))
+              file_hash=None, finished=_now(), report=None, error=e.message)
     except CheckAborted as e:
         if synchronous and isinstance(e, OverTime):
             raise  # the caller hands the file to the worker
         status = ERROR
         _save(resource_id, package_id, status=status, schema_url=version.schema_url,
-              file_hash=None, finished=_now(), report=None, error=str(e))
+              file_hash=None, finished=_now(), report=None, error=e.message)
     except Exception as e:  # a crash leaves the resource intact, with a status
         log.exception("Validation of resource %s failed", resource_id)
         status = ERROR

@@ -6,6 +6,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from .. import runner
+from ..wording import key_of, render, report_json
 
 __all__ = ["resource_validation_run", "resource_validation_show",
            "resource_validation_delete"]
@@ -38,7 +39,9 @@ def resource_validation_run(context, data_dict: dict[str, Any]) -> dict[str, Any
 
 @tk.side_effect_free
 def resource_validation_show(context, data_dict: dict[str, Any]) -> dict[str, Any]:
-    """The latest validation of a resource: status, French report, error.
+    """The latest validation of a resource: status, report, error; each
+    message in the visitor's language (the portal's outside a request) beside
+    its key and values (``summary`` and ``summary_key``…).
 
     :param resource_id: the resource
     """
@@ -50,7 +53,9 @@ def resource_validation_show(context, data_dict: dict[str, Any]) -> dict[str, An
     return {
         "id": validation["resource_id"], "resource_id": validation["resource_id"],
         "status": validation["status"], "schema": validation["schema_url"],
-        "report": validation["report"], "error": validation["error"],
+        "report": report_json(validation["report"]),
+        "error": render(validation["error"]) if validation["error"] is not None else None,
+        "error_key": key_of(validation["error"]),
         "created": validation["created"].isoformat() if validation["created"] else None,
         "finished": validation["finished"].isoformat() if validation["finished"] else None,
     }
