@@ -10,20 +10,21 @@ ever shown.
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any, Callable, Optional
 
 from .wording import ENGLISH, Message, msg, msg_n
 
-try:  # Python 3.11+
+if sys.version_info >= (3, 11):
     import re._parser as _sre
     from re._constants import (ANY, AT, BRANCH, CATEGORY, CATEGORY_DIGIT, CATEGORY_SPACE,
                                CATEGORY_WORD, IN, LITERAL, MAX_REPEAT, MAXREPEAT,
                                MIN_REPEAT, NEGATE, RANGE, SUBPATTERN)
-except ImportError:  # Python before 3.11
-    import sre_parse as _sre  # type: ignore
-    from sre_constants import (ANY, AT, BRANCH, CATEGORY, CATEGORY_DIGIT,  # type: ignore
-                               CATEGORY_SPACE, CATEGORY_WORD, IN, LITERAL, MAX_REPEAT,
-                               MAXREPEAT, MIN_REPEAT, NEGATE, RANGE, SUBPATTERN)
+else:  # Python before 3.11
+    import sre_parse as _sre
+    from sre_constants import (ANY, AT, BRANCH, CATEGORY, CATEGORY_DIGIT, CATEGORY_SPACE,
+                               CATEGORY_WORD, IN, LITERAL, MAX_REPEAT, MAXREPEAT,
+                               MIN_REPEAT, NEGATE, RANGE, SUBPATTERN)
 
 __all__ = ["describe_pattern", "pattern_in_words", "quoted", "DATE"]
 

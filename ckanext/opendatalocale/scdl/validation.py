@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any, Optional
 
 import frictionless
-from frictionless import Detector, Resource, Schema
+from frictionless import Detector, Schema
+from frictionless.resources import TableResource
 
 from . import checks as custom
 from . import siren as publisher
@@ -186,8 +187,8 @@ class _EncodingRetry(Exception):
 
 
 def _labels(path: Path, fmt: str, encoding: Optional[str]) -> list[str]:
-    with Resource(path=path.name, basepath=str(path.parent), format=fmt,
-                  encoding=encoding) as peek:
+    with TableResource(path=path.name, basepath=str(path.parent), format=fmt,
+                       encoding=encoding) as peek:
         return list(peek.header.labels)
 
 
@@ -211,9 +212,9 @@ def _check(path: Path, fmt: str, encoding: Optional[str], descriptor: dict, fiel
         descriptor = _present_only(descriptor, _labels(path, fmt, encoding))
     except frictionless.FrictionlessException:
         pass  # reported below, when the file is read for good
-    resource = Resource(path=path.name, basepath=str(path.parent), format=fmt,
-                        encoding=encoding, schema=Schema.from_descriptor(descriptor),
-                        detector=Detector(schema_sync=True))
+    resource = TableResource(path=path.name, basepath=str(path.parent), format=fmt,
+                             encoding=encoding, schema=Schema.from_descriptor(descriptor),
+                             detector=Detector(schema_sync=True))
     try:
         with resource:
             header = list(resource.header.labels)

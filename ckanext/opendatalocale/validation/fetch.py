@@ -18,7 +18,7 @@ import time
 from typing import BinaryIO, Callable
 from urllib.parse import urljoin, urlsplit
 
-import requests.certs
+import certifi  # requests' own certificates (requests.certs.where)
 import urllib3
 
 from ckanext.opendatalocale.scdl.messages import file_message, megabytes
@@ -92,7 +92,7 @@ def _pool(scheme: str, host: str, address: str, port: int):
         return urllib3.HTTPSConnectionPool(
             address, port, timeout=TIMEOUT, retries=False, maxsize=1,
             server_hostname=host, assert_hostname=host, cert_reqs="CERT_REQUIRED",
-            ca_certs=requests.certs.where())
+            ca_certs=certifi.where())
     return urllib3.HTTPConnectionPool(address, port, timeout=TIMEOUT, retries=False,
                                       maxsize=1)
 

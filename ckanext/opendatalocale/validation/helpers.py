@@ -98,7 +98,7 @@ def scdl_validation_publisher(validation: dict[str, Any],
         return []
     own = (organisation.extras or {}).get("siren")
     other = siren.other_publisher(found, own)
-    if not other:
+    if not other or not own:
         return []
     return [render(warning) for warning in siren.mismatch_warnings(
         other, _organisation_with(other), own, organisation.title or organisation.name)]
