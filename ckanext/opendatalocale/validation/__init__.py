@@ -1,1 +1,2 @@
-"""Plugin ``opendatalocale_validation``: SCDL files checked at upload, reports in French."""
+"""Plugin ``opendatalocale_validation``: SCDL files checked at upload,
+reports in the visitor's language."""

@@ -36,8 +36,9 @@ def conformity_labels() -> dict[str, str]:
 @tk.blanket.cli
 @tk.blanket.config_declarations
 class ValidationPlugin(Translation, p.SingletonPlugin):
-    """SCDL files checked against their schema at upload, reports in French,
-    with ckanext-validation's API (see runner for why not its code)."""
+    """SCDL files checked against their schema at upload, reports in the
+    visitor's language, with ckanext-validation's API (see runner for why
+    not its code)."""
 
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
