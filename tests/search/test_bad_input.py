@@ -1,6 +1,7 @@
 """Bad input through the HTTP API: always a 4xx with a message saying what is
-wrong, never a 500 (CKAN maps SearchQueryError to 400, ValidationError and
-SearchError to 409)."""
+wrong, never a 500. As with Solr, what the search backend refuses is a
+SearchError (409 "Search error"), a bad sort a SearchQueryError (400), and
+what CKAN's own schema refuses a ValidationError (409)."""
 from __future__ import annotations
 
 import pytest
@@ -23,6 +24,15 @@ def get(app, status, **params):
 
 
 def search_error(app, **params):
+    """The answer must be a 409 Search Error (what CKAN answers when Solr
+    refuses a request); its message."""
+    body = get(app, 409, **params)
+    assert body["success"] is False
+    assert body["error"]["__type"] == "Search Error"
+    return body["error"]["message"]
+
+
+def sort_error(app, **params):
     """The answer must be a 400 Search Query Error; its message."""
     body = get(app, 400, **params)
     assert body["success"] is False
@@ -31,7 +41,7 @@ def search_error(app, **params):
 
 
 @pytest.mark.usefixtures("catalogue")
-class TestSyntaxErrorsAre400:
+class TestSyntaxErrorsAre409:
     @pytest.mark.parametrize("param, value, says", [
         ("q", "title:(budget", "unbalanced parenthesis"),
         ("q", "tags:(a OR (b)", "unbalanced parenthesis"),
@@ -72,8 +82,9 @@ class TestSyntaxErrorsAre400:
 
 
 @pytest.mark.usefixtures("catalogue")
-class TestValueErrorsAre400:
-    """Values that parse but mean nothing for their field: Solr answers 400."""
+class TestValueErrorsAre409:
+    """Values that parse but mean nothing for their field: Solr answers 400,
+    which CKAN turns into a SearchError."""
 
     @pytest.mark.parametrize("fq", [
         "metadata_modified:[2026-13-01T00:00:00Z TO *]",   # no 13th month
@@ -101,11 +112,11 @@ class TestValueErrorsAre400:
 
     def test_nul_character(self, app):
         """PostgreSQL refuses NUL in text: the search must still answer (no
-        match, or a 400), not fail."""
+        match, or a 409), not fail."""
         for params in ({"q": "budget\x00"}, {"q": "title:budget\x00"},
                        {"fq": "tags:fin\x00ances"}):
             response = app.get(URL, query_string=params, status=None)
-            assert response.status_code in (200, 400), (params, response.status_code)
+            assert response.status_code in (200, 409), (params, response.status_code)
 
 
 @pytest.mark.usefixtures("catalogue")
@@ -128,7 +139,7 @@ class TestParameterErrors:
     @pytest.mark.parametrize("sort", ["title_string", "name upward", "name asc;",
                                       "title asc", "notes desc", "tags asc"])
     def test_invalid_sort(self, app, sort):
-        message = search_error(app, sort=sort)
+        message = sort_error(app, sort=sort)
         assert 'Invalid "sort" parameter' in message
 
     def test_unknown_sort_field_is_fine(self, app):

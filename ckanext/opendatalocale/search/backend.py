@@ -29,7 +29,7 @@ import psycopg2.extras
 import sqlalchemy.exc
 
 from ckan.common import config
-from ckan.lib.search.common import SearchError, SearchIndexError, SearchQueryError
+from ckan.lib.search.common import SearchError, SearchIndexError, solr_datetime_decoder
 import ckan.plugins.toolkit as tk
 
 from . import lucene
@@ -82,6 +82,10 @@ class PostgresSolr:
 
     url = "postgresql (opendatalocale_search)"
 
+    def __init__(self, decode_dates: bool = True):
+        # as CKAN's make_connection(decode_dates) gives pysolr CKAN's decoder
+        self.decode_dates = decode_dates
+
     # -- index side ---------------------------------------------------------
     def add(self, docs: Iterable[dict[str, Any]], commit: bool = True,
             **kwargs: Any) -> None:
@@ -127,7 +131,7 @@ class PostgresSolr:
     def search(self, q: Optional[str] = None, **params: Any) -> Results:
         request = SearchRequest(q, params)
         try:
-            return _search(request)
+            results = _search(request)
         except sqlalchemy.exc.DBAPIError as e:
             code = getattr(e.orig, "pgcode", None) or ""
             if code == QUERY_CANCELED:
@@ -138,9 +142,12 @@ class PostgresSolr:
                 # a query PostgreSQL cannot run (a phrase of tens of
                 # thousands of words exhausts its stack): the request's fault
                 log.info("Search query over PostgreSQL's limits: %s", e.orig)
-                raise SearchQueryError(tk._(
+                raise SearchError(tk._(
                     "The query is too complex to be run")) from e
             raise
+        if self.decode_dates:
+            results.docs = [solr_datetime_decoder(doc) for doc in results.docs]
+        return results
 
 
 def _search(request: SearchRequest) -> Results:
@@ -159,7 +166,7 @@ def _search(request: SearchRequest) -> Results:
                 rank = rank_sql(compiler.rank_queries)  # from q only, as Solr
                 filters = [compiler.compile(n) for n in request.filters]
             except lucene.QuerySyntaxError as e:
-                raise SearchQueryError(f"Invalid search query: {e}") from e
+                raise SearchError(f"Invalid search query: {e}") from e
             where = Compiled.join([query] + filters, "AND")
             visible = Compiled.join(filters, "AND") if filters else TRUE
             count, facets = count_and_facets(conn, where, visible, request, state)

@@ -337,7 +337,7 @@ _UNITS = {"YEAR": "years", "MONTH": "months", "DAY": "days", "DATE": "days",
 
 def solr_date(text: str, now: datetime) -> datetime:
     """A Solr date: ``2026-01-01T00:00:00Z`` or date math on ``NOW``
-    (``NOW-30DAYS``, ``NOW/DAY+1DAY``…)."""
+    (``NOW-30DAYS``, ``NOW/DAY+1DAY``…), to the millisecond."""
     text = text.strip().strip('"')
     match = re.match(r"^(NOW|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z)(.*)$", text)
     if not match:
@@ -373,7 +373,9 @@ def solr_date(text: str, now: datetime) -> datetime:
                 "date {date} is out of range (years 1 to 9999)").format(date=text)) from None
     if position != len(math):
         raise QuerySyntaxError(f"invalid date math {math!r} in {text!r}")
-    return moment
+    # Solr keeps milliseconds, in the index as in the query: the
+    # microseconds of CKAN's dates (package_show's) match their indexed value
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
 def _shift(moment: datetime, amount: str, unit: str) -> datetime:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Any, Optional
 
 from dateutil.parser import isoparse
@@ -31,8 +31,9 @@ from ckanext.opendatalocale.scdl.text import sort_key
 
 from .solr_schema import DATE, NGRAM, NUMBER, TEXT, SolrSchema, ckan_schema
 
-__all__ = ["IndexRow", "build_row", "token", "presence_token",
-           "fast_facet", "STORED_ONLY", "COLUMN_FIELDS", "LABELS_FIELD"]
+__all__ = ["IndexRow", "build_row", "token", "presence_token", "solr_instant",
+           "solr_date_text", "fast_facet", "STORED_ONLY", "COLUMN_FIELDS",
+           "LABELS_FIELD"]
 
 # kept in their own columns, never searched
 STORED_ONLY = ("data_dict", "validated_data_dict")
@@ -118,13 +119,38 @@ def fast_facet(name: str, schema: Optional[SolrSchema] = None) -> bool:
             and name not in STORED_ONLY and "=" not in name)
 
 
-def _parse_date(value: Any) -> Optional[datetime]:
-    if not value:
-        return None
-    try:
-        return isoparse(str(value))
-    except ValueError:
-        return None
+def solr_instant(value: Any) -> Optional[datetime]:
+    """A date as Solr's date fields keep it: an instant in UTC, to the
+    millisecond (finer digits dropped); None if it is not a date."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime(value.year, value.month, value.day)
+    else:
+        try:
+            moment = isoparse(str(value))
+        except (ValueError, OverflowError):
+            return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    moment = moment.astimezone(timezone.utc)
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def solr_date_text(moment: datetime) -> str:
+    """Solr's text of a stored date: ``2014-06-10T08:24:12.782Z``, without
+    the fraction when it is 0 ms (``…:12Z``)."""
+    moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    milliseconds = moment.microsecond // 1000
+    text = moment.replace(microsecond=0).isoformat()
+    return text + (f".{milliseconds:03d}" if milliseconds else "") + "Z"
+
+
+def _date_value(value: Any) -> Any:
+    """A date field's value as Solr returns it (a value that is no date is
+    kept as sent: CKAN drops those of its own ``*_date`` fields)."""
+    moment = solr_instant(value)
+    return value if moment is None else solr_date_text(moment)
 
 
 def build_row(solr_doc: dict[str, Any], schema: Optional[SolrSchema] = None) -> IndexRow:
@@ -137,11 +163,13 @@ def build_row(solr_doc: dict[str, Any], schema: Optional[SolrSchema] = None) -> 
         if key in STORED_ONLY or value is None:
             continue
         values = list(value) if isinstance(value, (list, tuple, set)) else [value]
+        field = schema.field(key)
+        if field.kind == DATE:
+            values = [_date_value(v) for v in values]
         values = [scalar(v) for v in values if v is not None]
         if not values:
             continue
         doc[key] = values
-        field = schema.field(key)
         tokens.append(presence_token(key))
         if field.kind not in (TEXT, NGRAM):
             tokens.extend(token(key, as_text(v)) for v in values)
@@ -159,8 +187,8 @@ def build_row(solr_doc: dict[str, Any], schema: Optional[SolrSchema] = None) -> 
         columns={f: (as_text(first[f]) if f in first else None) for f in COLUMN_FIELDS},
         labels=[as_text(v) for v in doc.get(LABELS_FIELD, [])],
         title_sort=sort_key(first.get("title_string") or first.get("title")),
-        metadata_modified=_parse_date(first.get("metadata_modified")),
-        metadata_created=_parse_date(first.get("metadata_created")),
+        metadata_modified=solr_instant(first.get("metadata_modified") or ""),
+        metadata_created=solr_instant(first.get("metadata_created") or ""),
         facets=sorted(set(facets)),
         doc=doc,
         tokens=sorted(set(tokens)),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from ckan.lib.search.common import SearchQueryError
+from ckan.lib.search.common import SearchError
 
 from . import lucene
 from .solr_schema import ckan_schema
@@ -21,7 +21,7 @@ def query_fields(qf: str) -> list[str]:
     fields = [f.split("^")[0] for f in str(qf).split() if f.strip()]
     for name in fields:
         if not re.fullmatch(r"[A-Za-z0-9_.\-]+", name):
-            raise SearchQueryError(f"Invalid query field {name!r} in qf")
+            raise SearchError(f"Invalid query field {name!r} in qf")
     schema = ckan_schema()
     if "text" in fields:
         # Solr copies these into ``text``: searching ``text`` finds them all,
@@ -40,7 +40,7 @@ def spread(node: lucene.Node, fields: list[str], mm: Optional[str]) -> lucene.No
     if isinstance(node, lucene.Exists) and node.field == QF_FIELD:
         return lucene.MatchAll()
     if isinstance(node, lucene.Range) and node.field == QF_FIELD:
-        raise SearchQueryError("A range needs a field name")
+        raise SearchError("A range needs a field name")
     if isinstance(node, lucene.BoolQuery):
         return lucene.BoolQuery([(o, spread(c, fields, None)) for o, c in node.clauses],
                                 mm if mm is not None else node.mm)

@@ -117,6 +117,9 @@ def _tokenize(query: str) -> list[_Token]:
             if j >= n:
                 raise QuerySyntaxError(f"unbalanced quote at position {i}")
             tokens.append(_Token("PHRASE", "".join(buf), start)); i = j + 1; continue
+        if query.startswith("{!", i):
+            raise QuerySyntaxError(
+                f"local parameters ('{{!' at position {i}) are not supported")
         if c in "[{":
             j = i + 1
             while j < n and query[j] not in "]}":

@@ -1,12 +1,17 @@
 """Solr's request parameters, as CKAN and its extensions send them to
 ``conn.search``: checked against the backend's limits, normalised, and the
-query and filters parsed."""
+query and filters parsed.
+
+A request the backend refuses raises ``SearchError``, as CKAN raises it for
+every error Solr answers (``PackageSearchQuery.run``): the API answers 409
+"Search error" and the search page shows CKAN's notice. Only a bad ``sort``
+is a ``SearchQueryError`` (400), as CKAN makes it of Solr's sort errors."""
 from __future__ import annotations
 
 import re
 from typing import Any, Optional
 
-from ckan.lib.search.common import SearchQueryError
+from ckan.lib.search.common import SearchError
 import ckan.plugins.toolkit as tk
 
 from . import lucene
@@ -43,33 +48,35 @@ class SearchRequest:
     def __init__(self, q: Optional[str], params: dict[str, Any]):
         unknown = set(params) - SUPPORTED_PARAMS
         if unknown:
-            raise SearchQueryError(
+            raise SearchError(
                 "Unsupported search parameters for the PostgreSQL search backend: "
                 + ", ".join(sorted(unknown)))
         if params.get("wt", "json") not in ("json", "python"):
-            raise SearchQueryError("Only wt=json is supported")
+            raise SearchError("Only wt=json is supported")
         q = q if q is not None else params.get("q")
         q = "*:*" if q is None or not str(q).strip() else str(q)
         limit = (MAX_TEXT_LENGTH if params.get("defType") == "dismax"
                  else MAX_QUERY_LENGTH)
         if len(q) > limit:
-            raise SearchQueryError(
+            raise SearchError(
                 f"The query is too long ({len(q)} characters, at most {limit})")
         for f in _as_list(params.get("fq")):
             if len(str(f)) > MAX_QUERY_LENGTH:
-                raise SearchQueryError(tk._(
+                raise SearchError(tk._(
                     "A filter is too long ({length} characters, at most {limit})"
                 ).format(length=len(str(f)), limit=MAX_QUERY_LENGTH))
         for name, value in [("q", q), *params.items()]:
             _check_characters(name, value)
+        for text in [q, *_as_list(params.get("fq"))]:
+            _refuse_local_params(text)
         self.q_op = str(params.get("q.op", "OR")).upper()
         if self.q_op not in ("AND", "OR"):
-            raise SearchQueryError(f"Invalid q.op {self.q_op!r}: use AND or OR")
+            raise SearchError(f"Invalid q.op {self.q_op!r}: use AND or OR")
         self.sort: Optional[str] = params.get("sort")
         self.rows = _int(params.get("rows", 10), "rows", MAX_SOLR_INT)
         self.start = _int(params.get("start", 0), "start", MAX_SOLR_INT)
         if self.rows < 0 or self.start < 0:
-            raise SearchQueryError("rows and start must not be negative")
+            raise SearchError("rows and start must not be negative")
         fl = params.get("fl") or "*"
         if isinstance(fl, (list, tuple)):
             fl = " ".join(fl)
@@ -80,7 +87,7 @@ class SearchRequest:
             ff = [ff] if isinstance(ff, str) else list(ff)
             self.facet_fields = list(dict.fromkeys(ff))
             if len(self.facet_fields) > MAX_FACET_FIELDS:
-                raise SearchQueryError(tk._(
+                raise SearchError(tk._(
                     "Too many facet fields ({count}, at most {limit})"
                 ).format(count=len(self.facet_fields), limit=MAX_FACET_FIELDS))
             for name in self.facet_fields:
@@ -96,12 +103,12 @@ class SearchRequest:
                                          default_operator=self.q_op)
                             for f in fq if f and str(f).strip()]
         except lucene.QuerySyntaxError as e:
-            raise SearchQueryError(f"Invalid search query: {e}") from e
+            raise SearchError(f"Invalid search query: {e}") from e
 
     def _parse_q(self, q: str, params: dict[str, Any]) -> lucene.Node:
         def_type = params.get("defType", "lucene")
         if def_type not in ("lucene", "dismax", "edismax"):
-            raise SearchQueryError(f"Unsupported defType {def_type!r}")
+            raise SearchError(f"Unsupported defType {def_type!r}")
         if def_type == "lucene":
             return lucene.parse(q, params.get("df", "text"), self.q_op)
         fields = query_fields(params.get("qf") or params.get("df", "text"))
@@ -113,12 +120,22 @@ class SearchRequest:
         return spread(parsed, fields, params.get("mm"))
 
 
+def _refuse_local_params(text: Any) -> None:
+    """Solr reads ``{!parser …}`` at the start of ``q`` or ``fq`` as local
+    parameters (another query parser), whatever ``defType`` says: refused,
+    rather than searched as words."""
+    if isinstance(text, str) and text.lstrip().startswith("{!"):
+        raise SearchError(tk._(
+            "Local parameters ({!…}) are not supported by the PostgreSQL "
+            "search backend"))
+
+
 def _check_facet_field(name: Any) -> None:
     if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_.\-]+", name):
-        raise SearchQueryError(f"Invalid facet field {name!r}")
+        raise SearchError(f"Invalid facet field {name!r}")
     field = ckan_schema().field(name)
     if not field.indexed:
-        raise SearchQueryError(f"Cannot facet on field {name!r}: it is not indexed")
+        raise SearchError(f"Cannot facet on field {name!r}: it is not indexed")
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -131,9 +148,9 @@ def _int(value: Any, name: str, maximum: int) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise SearchQueryError(f"Invalid {name} {value!r}: an integer is expected") from None
+        raise SearchError(f"Invalid {name} {value!r}: an integer is expected") from None
     if number > maximum:
-        raise SearchQueryError(tk._(
+        raise SearchError(tk._(
             "The {name} parameter is too large (at most {maximum})"
         ).format(name=name, maximum=maximum))
     return number
@@ -147,10 +164,10 @@ def _check_characters(name: str, value: Any) -> None:
         if not isinstance(text, str):
             continue
         if "\x00" in text:
-            raise SearchQueryError(f"The {name} parameter contains a NUL character")
+            raise SearchError(f"The {name} parameter contains a NUL character")
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:
-            raise SearchQueryError(tk._(
+            raise SearchError(tk._(
                 "The {name} parameter is not valid Unicode"
             ).format(name=name)) from None

@@ -36,7 +36,7 @@ def active() -> bool:
 
 def make_connection(decode_dates: bool = True):
     if active():
-        return PostgresSolr()
+        return PostgresSolr(decode_dates)
     return _solr_make_connection(decode_dates)
 
 
