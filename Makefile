@@ -22,7 +22,7 @@ COG_VERSION := 6.0.0
 COG := .cog/node_modules/@etalab/decoupage-administratif/data
 DEPARTEMENT ?= 35
 
-.PHONY: serve serve-prod bench-load test install install-test config database demo cog bench-territories bench-report bench-dcat bench-search bench-validation bench-parity i18n clean-venv mypy
+.PHONY: serve serve-prod bench-load test install install-test config database demo cog bench-territories bench-report bench-dcat bench-search bench-validation bench-parity i18n clean-venv mypy test-ckan-core
 
 ## serve: install, configure, migrate, load the demo and serve it in French (demo server)
 serve: install config database demo
@@ -55,6 +55,15 @@ test: install-test
 ## mypy: type-check ckanext/ (configuration in mypy.ini)
 mypy: install-test
 	$(BIN)/mypy
+
+## test-ckan-core: CKAN 2.11.6's own search-related tests, from the installed wheel, against opendatalocale_search (not in make test)
+CKAN_CORE_DB_URL ?= postgresql://postgres@127.0.0.1:5432/opendatalocale_ckan_core
+CKAN_CORE_REDIS_URL ?= redis://127.0.0.1:6379/8
+CKAN_CORE_ENV := CKAN_SQLALCHEMY_URL=$(CKAN_CORE_DB_URL) CKAN_REDIS_URL=$(CKAN_CORE_REDIS_URL)
+test-ckan-core: install-test
+	$(BIN)/python tools/ensure_database.py "$(CKAN_CORE_DB_URL)"
+	$(CKAN_CORE_ENV) $(BIN)/ckan -c test-ckan-core.ini db upgrade
+	$(CKAN_CORE_ENV) $(BIN)/python tools/ckan_core_tests.py
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
