@@ -5,9 +5,9 @@ when an organisation is renamed.
 An organisation's title is searchable text of its datasets and of the
 datasets below it (``vocab_publisher``, ``vocab_territory_titles``, set at
 index time by the plugin). CKAN does not re-index anything when an
-organisation is renamed: here the documents that still hold another name or
-title of it are found in the index itself (one GIN lookup) and re-indexed, so
-that an edit that leaves the title alone re-indexes nothing.
+organisation is renamed: here the datasets whose index entry still holds
+another name or title of it are found by one search and re-indexed, so that
+an edit that leaves the title alone re-indexes nothing.
 """
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from typing import Any
 import sqlalchemy as sa
 
 import ckan.model as model
-import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.common import g
 from ckan.lib import search
@@ -99,34 +98,48 @@ def _known() -> dict[str, dict[str, Any]]:
         return {}
 
 
-# the index's documents of the datasets of an organisation (``owner``) and of
-# those below it (``below``) that do not hold its current name or title
-_STALE = sa.text("""
-SELECT i.id FROM opendatalocale_search_index i
-JOIN opendatalocale_search_document d ON d.index_id = i.index_id
-WHERE (i.owner_org = :id AND NOT d.tokens @> CAST(:owner AS text[]))
-   OR (d.tokens @> CAST(:member AS text[]) AND i.owner_org IS DISTINCT FROM :id
-       AND NOT d.tokens @> CAST(:below AS text[]))
-""")
+def _phrase(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _stale_query(group) -> str:
+    """The datasets of ``group`` and of those below it whose index entry does
+    not hold its current name or title, as a query any CKAN search backend
+    answers (Solr's ``vocab_*`` are exact strings, and so are ours)."""
+    member = f"{TERRITORIES_FIELD}:{_phrase(group.name)}"
+    owner = f"owner_org:{_phrase(group.id)}"
+    if not group.title:
+        return f"({owner} AND -{member})"
+    # one group: CKAN appends its own clauses (+state:active…) to the filter,
+    # which would make each side of a bare OR optional
+    return (f"(({owner} AND -({member} AND {PUBLISHER_FIELD}:{_phrase(group.title)}))"
+            f" OR ({member} AND -{owner} AND -{ABOVE_FIELD}:{_phrase(group.title)}))")
+
+
+def _stale(group) -> list[str]:
+    search_action = tk.get_action("package_search")
+    context = {"ignore_auth": True,
+               "user": tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]}
+    found: list[str] = []
+    while True:
+        page = search_action(dict(context), {
+            "fq": _stale_query(group), "fl": "id", "rows": 1000, "start": len(found),
+            "sort": "id asc", "include_private": True, "include_drafts": True})
+        found += [row["id"] for row in page["results"]]
+        if not page["results"] or len(found) >= page["count"]:
+            return found
 
 
 def follow_renaming(group) -> None:
-    """Re-index the datasets whose document holds another name or title of
+    """Re-index the datasets whose index entry holds another name or title of
     ``group`` than its current ones, in the current transaction, as CKAN
-    indexes a dataset it changes (with Solr, this index is not ours to read:
-    ``ckan search-index rebuild`` brings the titles up to date). CKAN calls
-    the plugin's ``edit`` with datasets too (IPackageController): ignored."""
-    from ckanext.opendatalocale.search.documents import token
-    if (not isinstance(group, model.Group) or not group.is_organization
-            or not p.plugin_loaded("opendatalocale_search")):
+    indexes a dataset it changes. Found by a search (one query, whatever the
+    backend), collected before any of them is re-indexed. CKAN calls the
+    plugin's ``edit`` with datasets too (IPackageController): ignored."""
+    if not isinstance(group, model.Group) or not group.is_organization:
         return
     model.Session.flush()
-    member = token(TERRITORIES_FIELD, group.name)
-    titled = bool(group.title)
-    owner = [member] + ([token(PUBLISHER_FIELD, group.title)] if titled else [])
-    below = [member] + ([token(ABOVE_FIELD, group.title)] if titled else [])
-    stale = [row[0] for row in model.Session.execute(_STALE, {
-        "id": group.id, "owner": owner, "member": [member], "below": below})]
+    stale = _stale(group)
     index = search.index_for(model.Package)
     for package_id in stale:
         index.update_dict(tk.get_action("package_show")(
