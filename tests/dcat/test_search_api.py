@@ -70,9 +70,11 @@ def test_metadata_modified_ranges(app, portal):
     assert both == {"subventions-rennes"}
 
 
-def test_a_filter_that_cannot_be_read_is_a_400(app, portal):
-    body = search(app, status=400, fq="scdl_conformity:(conforme")
+def test_a_filter_that_cannot_be_read_is_answered_as_ckan_answers_with_solr(app, portal):
+    """409 "Search Error", CKAN's answer when Solr cannot read a query."""
+    body = search(app, status=409, fq="scdl_conformity:(conforme")
     assert body["success"] is False
+    assert body["error"]["__type"] == "Search Error"
 
 
 def test_every_indexed_field_is_valid_in_ckans_solr_schema(app, portal):

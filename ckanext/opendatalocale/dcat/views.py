@@ -96,7 +96,9 @@ def read_catalog(_format: Optional[str] = None, package_type: Optional[str] = No
             "q": args.get("q") or "*:*", "fq": args.get("fq") or "", "fq_list": fq_list,
             "rows": per_page, "start": per_page * (page - 1),
             "sort": "metadata_modified desc"})
-    except search.SearchQueryError as error:
+    except search.SearchError as error:
+        # CKAN's answer to a query the search engine cannot read (with Solr as
+        # with ours), and its SearchQueryError: the harvester's mistake
         return _bad_request(tk._("The search cannot be read (q or fq): %(error)s")
                             % {"error": error})
     except tk.ValidationError as error:
