@@ -83,7 +83,7 @@ def _memo(graph) -> Callable[[list[str]], dict[str, dict[str, Any]]]:
         if missing:
             found = _territories_named(missing)
             memo.update({n: found.get(n) for n in missing})
-        return {n: memo[n] for n in names if memo[n]}
+        return {n: entry for n in names if (entry := memo[n]) is not None}
     return named
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
@@ -9,6 +10,9 @@ import ckan.model as model
 from ckan.lib import search
 
 from ckanext.opendatalocale.cli import opendatalocale
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
 
 from . import cog as cog_module
 from . import loader, tree
@@ -45,10 +49,11 @@ def load(source: str, region: str | None, departement: str | None, everything: b
     except cog_module.CogError as e:
         click.echo(f"Error: {e}", err=True)
         sys.exit(2)
-    with click.progressbar(length=len(wanted), label="Territories",
-                           show_pos=True) as bar:
+    territories_bar: ProgressBar[int] = click.progressbar(
+        length=len(wanted), label="Territories", show_pos=True)
+    with territories_bar:
         changes = loader.load_in_transaction(model.meta.engine, cog, wanted,
-                                             progress=bar.update)
+                                             progress=territories_bar.update)
     stale = tree.datasets_below(changes.moved_ids + changes.renamed_ids)
     if stale:
         # their territory labels and permission labels follow the new tree,

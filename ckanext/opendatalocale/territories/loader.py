@@ -77,7 +77,9 @@ def load(connection, cog: Cog, territories: list[Territory],
     parents = _current_parents(cursor, list(ids.values()))
 
     now = datetime.utcnow()
-    new_groups, new_extras, new_members = [], [], []
+    new_groups: list[tuple] = []
+    new_extras: list[tuple] = []
+    new_members: list[tuple] = []
     for territory in territories:
         if territory.name not in existing:
             ids[territory.name] = str(uuid.uuid4())

@@ -144,7 +144,7 @@ class TerritoriesPlugin(Translation, DefaultOrganizationForm, p.SingletonPlugin)
         fq = search_params.get("fq") or ""
         match = re.search(r'owner_org:"([^"]+)"', fq)
         group = model.Group.get(match.group(1)) if match else None
-        if group is not None:
+        if match and group is not None:
             search_params["fq"] = fq.replace(
                 match.group(0), f'{TERRITORIES_FIELD}:"{group.name}"')
         return search_params

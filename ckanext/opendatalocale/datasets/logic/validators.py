@@ -80,12 +80,13 @@ def _may_claim(code: str, org, data: dict, context) -> bool:
         return False
     named = tk.h.territories_named
     own = territory.covered(None, org.id, named)
-    if code == territory.normalise((own["code"] or "") if own else
-                                  territory.code_of_organization(org.name) or ""):
+    own_code = (own["code"] or "") if own else territory.code_of_organization(org.name)
+    if code == territory.normalise(own_code or ""):
         return True
     covered = territory.covered(code, org.id, named)
-    return bool(covered and covered["id"]) and \
-        org.id in {a["id"] for a in tk.h.territory_ancestors(covered["id"])}
+    if covered is None or not covered["id"]:
+        return False
+    return org.id in {a["id"] for a in tk.h.territory_ancestors(covered["id"])}
 
 
 def scdl_after_start(key, data, errors, context):

@@ -147,13 +147,13 @@ def _errors(value: Any, limits: dict[str, Limit], limit: Limit = TEXT) -> Any:
                 errors[_printable(key)] = error
         return errors or None
     if isinstance(value, (list, tuple)):
-        errors = [_errors(item, limits, limit) for item in value]
-        if not any(errors):
+        found = [_errors(item, limits, limit) for item in value]
+        if not any(found):
             return None
         if all(isinstance(item, dict) for item in value):
-            return [error or {} for error in errors]
+            return [error or {} for error in found]
         # a list of plain values: its field's messages, once each
-        return list(dict.fromkeys(m for e in errors if e for m in _messages(e)))
+        return list(dict.fromkeys(m for e in found if e for m in _messages(e)))
     return None
 
 
