@@ -10,7 +10,7 @@ import pytest
 
 # plugins with alembic migrations, in the order they must be applied
 MIGRATED_PLUGINS = ("activity", "opendatalocale_search", "opendatalocale_validation",
-                    "opendatalocale_territories")
+                    "opendatalocale_territories", "opendatalocale_report")
 
 
 @pytest.fixture
