@@ -22,7 +22,7 @@ COG_VERSION := 6.0.0
 COG := .cog/node_modules/@etalab/decoupage-administratif/data
 DEPARTEMENT ?= 35
 
-.PHONY: serve serve-prod bench-load test install install-test config database demo cog bench-territories bench-report bench-dcat bench-search bench-validation bench-parity i18n clean-venv mypy test-ckan-core
+.PHONY: serve serve-prod bench-load test test-fast install install-test config database demo cog bench-territories bench-report bench-dcat bench-search bench-validation bench-parity i18n clean-venv mypy test-ckan-core
 
 ## serve: install, configure, migrate, load the demo and serve it in French (demo server)
 serve: install config database demo
@@ -50,7 +50,17 @@ test: install-test
 	$(TEST_ENV) $(BIN)/ckan -c test.ini db upgrade
 	bash tools/ensure_chromium.sh
 	bash tools/ensure_axe.sh
-	$(TEST_ENV) $(BIN)/pytest --ckan-ini=test.ini --durations=25 tests
+	$(TEST_ENV) $(BIN)/pytest --ckan-ini=test.ini --durations=25 -n $(TEST_WORKERS) --dist loadfile tests
+
+# pytest-xdist workers (one per core): each on its own copy of the test database
+# (<name>_gw0…) and its own Redis database (the test one's number plus the worker's)
+TEST_WORKERS ?= auto
+
+## test-fast: the tests that need no database, Redis nor CKAN (found by what they use)
+test-fast: install-test
+	CKAN_SQLALCHEMY_URL=postgresql://nobody@127.0.0.1:1/no_database \
+		CKAN_REDIS_URL=redis://127.0.0.1:1/0 \
+		$(BIN)/pytest -p no:ckan -p no:ckan_fixtures -m no_database --durations=10 tests
 
 ## mypy: type-check ckanext/ (configuration in mypy.ini)
 mypy: install-test

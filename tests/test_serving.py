@@ -20,6 +20,9 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 import requests
 
+# the served portals run on the test database and Redis
+pytestmark = pytest.mark.services
+
 ROOT = Path(__file__).resolve().parent.parent
 TEST_DB_URL = os.environ.get("CKAN_SQLALCHEMY_URL",
                              "postgresql://postgres@127.0.0.1:5432/opendatalocale_test")

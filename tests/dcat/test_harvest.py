@@ -24,15 +24,26 @@ CKAN = str(Path(sys.executable).parent / "ckan")
 CKANAPI = str(Path(sys.executable).parent / "ckanapi")
 
 
+RECEIVING_SITE_ID = "receiving-portal"
+
+
 def _target_urls() -> tuple[str, str]:
-    """The receiving portal's database (beside the test database) and Redis
-    database (the next one)."""
+    """The receiving portal's database (beside the test database) and Redis:
+    the test's own database, where its keys and queues are apart, named by
+    its site id (each test worker has one Redis database: tests/conftest.py)."""
     parts = urlsplit(os.environ.get("CKAN_SQLALCHEMY_URL")
                      or "postgresql://postgres@127.0.0.1:5432/opendatalocale_test")
     database = urlunsplit(parts._replace(path=parts.path + "_harvest"))
-    redis = urlsplit(os.environ.get("CKAN_REDIS_URL") or "redis://127.0.0.1:6379/1")
-    number = int(redis.path.lstrip("/") or 0) + 1
-    return database, urlunsplit(redis._replace(path=f"/{number}"))
+    return database, os.environ.get("CKAN_REDIS_URL") or "redis://127.0.0.1:6379/1"
+
+
+def _forget_receiving_keys(url: str) -> None:
+    """No harvest job or queue left from an earlier run of the receiving portal."""
+    import redis as redis_client
+    connection = redis_client.Redis.from_url(url)
+    keys = list(connection.scan_iter(f"*{RECEIVING_SITE_ID}*"))
+    if keys:
+        connection.delete(*keys)
 
 
 def _fresh_database(url: str) -> None:
@@ -62,13 +73,12 @@ def receiving_portal(tmp_path, request):
     plugins = request.param
     database, redis = _target_urls()
     _fresh_database(database)
-    import redis as redis_client
-    redis_client.Redis.from_url(redis).flushdb()
+    _forget_receiving_keys(redis)
     ini = tmp_path / "receiving.ini"
     ini.write_text(f"""[app:main]
 use = egg:ckan
 SECRET_KEY = receiving-portal-test
-ckan.site_id = receiving-portal
+ckan.site_id = {RECEIVING_SITE_ID}
 ckan.site_url = http://receiving.localhost
 sqlalchemy.url = {database}
 ckan.redis.url = {redis}
