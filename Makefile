@@ -22,7 +22,7 @@ COG_VERSION := 6.0.0
 COG := .cog/node_modules/@etalab/decoupage-administratif/data
 DEPARTEMENT ?= 35
 
-.PHONY: serve serve-prod bench-load test test-fast install install-test config database demo cog bench-territories bench-report bench-dcat bench-search bench-validation bench-parity i18n clean-venv mypy test-ckan-core
+.PHONY: serve serve-prod bench-load test test-fast install install-test config database demo cog bench-territories bench-report bench-dcat bench-search bench-validation bench-parity bench-repair i18n clean-venv mypy test-ckan-core
 
 ## serve: install, configure, migrate, load the demo and serve it in French (demo server)
 serve: install config database demo
@@ -202,6 +202,13 @@ VALIDATION_ROWS ?= 100000 1000000
 ## bench-parity: our verdicts and errors against Validata's (validata-table 0.12.5)
 bench-parity: install-test
 	$(BIN)/python bench/parity/run.py
+
+## bench-repair: the repair on the corpora, and 1 000 000 rows repaired vs validated
+bench-repair: install-test
+	$(BIN)/python bench/repair/run.py $(REPAIR_ROWS) $(REPAIR_ROUNDS)
+
+REPAIR_ROWS ?= 1000000
+REPAIR_ROUNDS ?= 3
 
 ## i18n: extract our strings, add the core strings we complete, compile French
 i18n: install-test
