@@ -30,13 +30,6 @@ def last_changed(package_id: str, when: datetime) -> None:
 
 
 @pytest.fixture
-def clean_db(clean_db, migrate_db_for):
-    """The summary table of the observatoire too (until the suite's
-    ``MIGRATED_PLUGINS`` lists ``opendatalocale_report``)."""
-    migrate_db_for("opendatalocale_report")
-
-
-@pytest.fixture
 def scene(clean_db):
     """Ille-et-Vilaine; in Rennes Métropole (43 communes):
     Rennes — subventions conforme, délibérations published without a file;
