@@ -286,7 +286,9 @@ class Column:
         whole = _FLOAT_ID.fullmatch(text)
         if whole:
             return whole.group(1)   # 15187.0: a number a script wrote
-        if _SPACED_ID.fullmatch(text) and (text.count(".") != 1 or " " in text):
+        separators = re.findall(r"[ \u00a0\u202f.]", text)
+        # one point alone may be a decimal point (1.5): not an identifier's
+        if _SPACED_ID.fullmatch(text) and separators != ["."]:
             return re.sub(r"[ \u00a0\u202f.]", "", text)
         return None
 
