@@ -87,7 +87,8 @@ def test_title_lines_empty_rows_and_columns(tmp_path, subventions):
     assert [f.as_dict() for f in diagnosis.findings] == [
         {"id": "title-lines", "values": {"lines": [1], "header": 3}},
         {"id": "empty-columns", "values": {"columns": [width - 1, width]}}]
-    assert diagnosis.messages()[0].key == "Line {lines} is a title: the header is on line {header}."
+    assert diagnosis.messages()[0].key == \
+        "Line {lines} is a title: the header is on line {header}."
     result = repair(source, subventions, tmp_path / "out.csv")
     assert result.report.valid and read(tmp_path / "out.csv") == rows
     changes = {f.id: f.values for f in result.file_changes}

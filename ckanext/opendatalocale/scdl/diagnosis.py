@@ -124,12 +124,12 @@ def match_header(labels: list[str], names: list[str],
     for i, label in enumerate(labels):
         if i in matched or not label.strip():
             continue
-        name, how = keys.get(header_key(label)), "header-spelling"
-        if name is None and label.strip() in previous:
-            name, how = previous[label.strip()], "header-previous-version"
-        if name and name not in taken:
-            matched[i] = (name, how)
-            taken.add(name)
+        target, how = keys.get(header_key(label)), "header-spelling"
+        if target is None and label.strip() in previous:
+            target, how = previous[label.strip()], "header-previous-version"
+        if target and target not in taken:
+            matched[i] = (target, how)
+            taken.add(target)
     return matched
 
 

@@ -65,12 +65,6 @@ class Repair:
     date_orders: dict[str, DateOrder] = dc_field(default_factory=dict)
     output: Optional[Path] = None
 
-    @property
-    def change_count(self) -> int:
-        return sum(self.counts.values()) + sum(
-            len(f.values.get("lines", f.values.get("columns", [None])))
-            for f in self.file_changes if f.id not in ("encoding", "delimiter"))
-
     def as_dict(self) -> dict[str, Any]:
         return {
             "repaired": self.repaired, "rows": self.rows,
@@ -110,7 +104,9 @@ def repair(source: Source, table_schema: dict[str, Any],
            limits: Limits = Limits()) -> Repair:
     """Repair the CSV or XLSX ``source`` (a path or a binary stream) toward
     ``table_schema``, writing the repaired CSV at ``output`` (a temporary
-    file, ``Repair.output``, when None; the caller removes it).
+    file when None; the caller removes it). ``Repair.output`` is the file
+    written; there is none when nothing was repaired (nor a half-written one
+    when reading failed): the source is only ever read.
 
     ``report`` is the validator's report of the source when the caller has
     it (the portal does); ``previous`` the names an older version of the
@@ -118,20 +114,20 @@ def repair(source: Source, table_schema: dict[str, Any],
     """
     with _as_path(source) as path:
         report = report or validate_file(path, table_schema, limits=limits)
-        if report.valid or report.unusable:
-            return Repair(False, report)   # nothing to repair, or nothing readable
+        if report.valid or _refused(report):
+            return Repair(False, report)   # nothing to repair, or not a table
         diagnosis = diagnose(path, table_schema, previous)
-        if diagnosis is None:
-            return Repair(False, report)
+        if diagnosis is None or (report.unusable and not diagnosis.padded):
+            return Repair(False, report, diagnosis)
         target = Path(output) if output else _temporary()
         try:
             result = _Repairer(path, table_schema, diagnosis, previous, examples,
                                on_change).run(target)
         except (csv.Error, UnicodeDecodeError, OSError, ValueError):
-            _remove(target, output)
+            target.unlink(missing_ok=True)   # no half-written repair
             return Repair(False, report, diagnosis)
         if not result.repaired:
-            _remove(target, output)
+            target.unlink(missing_ok=True)
             result.report = report
             return result
         result.output = target
@@ -143,15 +139,17 @@ class _as_path:
     """A path to read twice: the source's own, or a copy of its stream."""
 
     def __init__(self, source: Source):
-        self.source, self.copy = source, None
+        self.source = source
+        self.copy: Optional[Path] = None
 
     def __enter__(self) -> Path:
-        if isinstance(self.source, (str, os.PathLike)):
-            return Path(self.source)
-        handle = tempfile.NamedTemporaryFile(prefix="scdl-repair-", delete=False)
-        with handle:
-            shutil.copyfileobj(self.source, handle)
-        self.copy = Path(handle.name)
+        stream = self.source
+        if isinstance(stream, (str, os.PathLike)):
+            return Path(stream)
+        handle, name = tempfile.mkstemp(prefix="scdl-repair-")
+        with os.fdopen(handle, "wb") as copy:
+            shutil.copyfileobj(stream, copy)
+        self.copy = Path(name)
         return self.copy
 
     def __exit__(self, *exc: Any) -> None:
@@ -159,15 +157,18 @@ class _as_path:
             self.copy.unlink(missing_ok=True)
 
 
+def _refused(report: Report) -> bool:
+    """Files the validator refuses before reading them (empty, a web page,
+    over a limit, an unknown encoding): the repair reads none of them."""
+    return report.unusable and any(
+        e.type in ("source-error", "format-error", "limit-error", "encoding-error")
+        for e in report.errors)
+
+
 def _temporary() -> Path:
     handle, name = tempfile.mkstemp(prefix="scdl-repaired-", suffix=".csv")
     os.close(handle)
     return Path(name)
-
-
-def _remove(target: Path, output: Any) -> None:
-    if output is None:
-        target.unlink(missing_ok=True)
 
 
 def _blank(cell: Any) -> bool:

@@ -141,21 +141,21 @@ def parse_number(text: str) -> Optional[Decimal]:
     sign = ""
     if text[:1] in "+-":
         sign, text = text[:1], text[1:].lstrip(_BLANKS)
+    if re.fullmatch(r"\d{1,3}\.\d{3}", text):
+        return None       # 1.234: a thousand or one and a bit, French or English
     integer, decimals = text, ""
     last = max(text.rfind(","), text.rfind("."))
     if "," in text and "." in text:
-        integer, decimals = text[:last], text[last + 1:]
+        integer, decimals = text[:last], text[last + 1:]   # the last one is the decimal
     elif text.count(",") == 1:
         integer, decimals = text.split(",")
-    elif text.count(".") == 1 and not re.fullmatch(r"\d{1,3}\.\d{3}", text):
+    elif text.count(".") == 1:
         integer, decimals = text.split(".")
     if not re.fullmatch(r"\d*", decimals):
         return None
     if not (re.fullmatch(r"\d+", integer) or _GROUPED.fullmatch(integer)
             or re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", integer)):
         return None
-    if re.fullmatch(r"\d{1,3}\.\d{3}", text):
-        return None       # 1.234: a thousand or one and a bit, French or English
     digits = re.sub(r"\D", "", integer)
     try:
         return Decimal(f"{sign}{digits}.{decimals or '0'}" if decimals
