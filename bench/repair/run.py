@@ -53,38 +53,45 @@ print(json.dumps({"seconds": seconds, "rows": result.rows, "changes": sum(result
 """
 
 
-def corpus() -> dict:
+def corpus(folder: Path) -> dict:
+    """The figures of one corpus."""
     sys.path.insert(0, str(ROOT))
     from ckanext.opendatalocale.scdl.catalogue import catalogue
     from ckanext.opendatalocale.scdl.repair import repair
     from ckanext.opendatalocale.scdl.validation import validate_file
     figures = {"files": 0, "valid": 0, "valid_changed": 0, "invalid": 0, "became_valid": 0,
-               "errors_before": 0, "errors_after": 0, "unusable": 0, "by_file": {}}
-    for folder in CORPORA:
-        for path in sorted(folder.glob("*/*")):
-            if path.suffix not in (".csv", ".xlsx"):
-                continue
-            schema = catalogue().get(path.parent.name).latest.table_schema()
-            before = validate_file(path, schema)
-            result = repair(path, schema, report=before)
-            if result.output:
-                result.output.unlink()
-            figures["files"] += 1
-            name = path.relative_to(ROOT).as_posix()
-            figures["by_file"][name] = {"before": before.error_count,
-                                        "after": result.report.error_count,
-                                        "valid_after": result.report.valid,
-                                        "repaired": result.repaired}
-            if before.valid:
-                figures["valid"] += 1
-                figures["valid_changed"] += int(result.repaired)
-                continue
-            figures["invalid"] += 1
-            figures["unusable"] += int(before.unusable)
-            figures["became_valid"] += int(result.report.valid)
-            figures["errors_before"] += before.error_count
-            figures["errors_after"] += result.report.error_count
+               "errors_before": 0, "errors_after": 0, "unusable": 0}
+    for path in sorted(folder.glob("*/*")):
+        if path.suffix not in (".csv", ".xlsx"):
+            continue
+        schema = catalogue().get(path.parent.name).latest.table_schema()
+        before = validate_file(path, schema)
+        result = repair(path, schema, report=before)
+        if result.output:
+            result.output.unlink()
+        figures["files"] += 1
+        if before.valid:
+            figures["valid"] += 1
+            figures["valid_changed"] += int(result.repaired)
+            continue
+        figures["invalid"] += 1
+        figures["unusable"] += int(before.unusable)
+        figures["became_valid"] += int(result.report.valid)
+        figures["errors_before"] += before.error_count
+        figures["errors_after"] += result.report.error_count
     return figures
+
+
+def show(title: str, figures: dict) -> None:
+    invalid = figures["invalid"]
+    repaired = figures["errors_before"] - figures["errors_after"]
+    print(f"{title}: {figures['files']} files, {figures['valid']} valid "
+          f"({figures['valid_changed']} changed by the repair), {invalid} invalid "
+          f"({figures['unusable']} unreadable by the validator)")
+    print(f"  invalid files that become valid: {figures['became_valid']}/{invalid} "
+          f"= {figures['became_valid'] / invalid:.0%}")
+    print(f"  errors repaired: {repaired}/{figures['errors_before']} "
+          f"= {repaired / figures['errors_before']:.0%}")
 
 
 def make_file(path: Path, rows: int) -> None:
@@ -111,16 +118,12 @@ def measure(script: str, *args: str) -> dict:
 
 
 def main(rows: int, rounds: int) -> None:
-    figures = corpus()
-    invalid = figures["invalid"]
-    print(f"corpus: {figures['files']} files, {figures['valid']} valid "
-          f"({figures['valid_changed']} changed by the repair), {invalid} invalid "
-          f"({figures['unusable']} unreadable by the validator)")
-    print(f"  invalid files that become valid: {figures['became_valid']}/{invalid} "
-          f"= {figures['became_valid'] / invalid:.0%}")
-    repaired = figures["errors_before"] - figures["errors_after"]
-    print(f"  errors repaired: {repaired}/{figures['errors_before']} "
-          f"= {repaired / figures['errors_before']:.0%}")
+    both: dict = {}
+    for folder in CORPORA:
+        figures = corpus(folder)
+        show(folder.relative_to(ROOT).as_posix(), figures)
+        both = {k: both.get(k, 0) + v for k, v in figures.items()}
+    show("both", both)
     if not rows:
         return
     with tempfile.TemporaryDirectory(prefix="bench-repair-") as tmp:
