@@ -270,6 +270,8 @@ def test_workbook_notice_sheet_title_and_cells(tmp_path, subventions):
     assert result.report.valid
     assert read(tmp_path / "out.csv") == valid_rows()
     assert result.counts == {("workbook-number", "idAttribuant"): 8}
+    assert [f.id for f in result.file_changes] == ["format", "notice-sheet", "title-lines"]
+    assert result.file_changes[0].values == {"before": "xlsx", "after": "csv"}
 
 
 def test_workbook_date_cells_are_read_not_changed(tmp_path, subventions):

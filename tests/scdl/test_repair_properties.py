@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from ckanext.opendatalocale.scdl.catalogue import catalogue
 from ckanext.opendatalocale.scdl.diagnosis import diagnose, read_rows
-from ckanext.opendatalocale.scdl.repair import Change, repair
+from ckanext.opendatalocale.scdl.repair import FILE_RULES, Change, repair
 from ckanext.opendatalocale.scdl.repair_rules import CELL_RULES, Column
 from ckanext.opendatalocale.scdl.validation import validate_file
 
@@ -156,6 +156,7 @@ def test_repair_is_final_and_its_changes_are_the_only_differences(path, tmp_path
     again = repair(tmp_path / "out.csv", schema, tmp_path / "again.csv")
     assert not again.repaired and again.counts == {} and again.file_changes == []
     assert {c.rule for c in changes} <= set(CELL_RULES)
+    assert {f.id for f in result.file_changes} <= set(FILE_RULES)
     with (tmp_path / "out.csv").open(encoding="utf-8", newline="") as f:
         written = list(csv.reader(f))
     assert written[1:] == expected_rows(path, schema, changes)

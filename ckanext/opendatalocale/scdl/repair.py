@@ -32,7 +32,7 @@ __all__ = ["Change", "Repair", "FILE_RULES", "EXAMPLES", "previous_names", "repa
 
 EXAMPLES = 5          # changes kept per (rule, column)
 # rules on the whole file, with what their values say
-FILE_RULES = ("encoding", "delimiter", "title-lines", "group-rows", "notice-sheet",
+FILE_RULES = ("format", "encoding", "delimiter", "title-lines", "group-rows", "notice-sheet",
               "empty-columns", "empty-rows", "header-spelling", "header-previous-version")
 
 Source = Union[str, os.PathLike, IO[bytes]]
@@ -237,12 +237,14 @@ class _Repairer:
             self.result.file_changes.append(Finding("empty-rows", {
                 "lines": empty_rows[:self.examples], "count": len(empty_rows)}))
         structural = [f for f in self.result.file_changes
-                      if f.id not in ("encoding", "delimiter")]
+                      if f.id not in ("format", "encoding", "delimiter")]
         self.result.repaired = bool(self.result.counts or structural)
         return self.result
 
     def _file_changes(self, empty_columns: set[int]) -> None:
         d, changes = self.diagnosis, self.result.file_changes
+        if d.format == "xlsx":
+            changes.append(Finding("format", {"before": "xlsx", "after": "csv"}))
         if d.format == "csv" and d.encoding == "cp1252":
             changes.append(Finding("encoding", {"before": "cp1252", "after": "utf-8"}))
         if d.format == "csv" and d.delimiter != ",":
