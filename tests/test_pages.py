@@ -80,8 +80,11 @@ class TestPages:
         assert "Rennes" in body and "Cesson-Sévigné" in body
 
     def test_invalid_query_is_a_clear_error_not_a_500(self, app, portal):
+        """As CKAN answers with Solr: a 409 Search Error in the API, the
+        search page with its notice."""
         response = app.get("/api/3/action/package_search",
-                           query_string={"q": "title:(budget"}, status=400)
+                           query_string={"q": "title:(budget"}, status=409)
+        assert response.json["error"]["__type"] == "Search Error"
         assert "unbalanced parenthesis" in response.json["error"]["message"]
-        page = app.get("/dataset/", query_string={"q": "title:(budget"})
-        assert page.status_code == 400
+        page = app.get("/dataset/", query_string={"q": "title:(budget"}, status=200).body
+        assert 'id="search-error"' in page
