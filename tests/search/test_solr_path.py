@@ -14,19 +14,16 @@ import ckan.plugins as plugins
 from ckanext.opendatalocale.search.backend import PostgresSolr
 
 PLUGIN = "opendatalocale_search"
-# the observatoire reads our index: it goes and comes back with the backend
-DEPENDENT = "opendatalocale_report"
+# no other plugin goes with it (the observatoire reads a summary of its own)
 
 
 def unload_backend() -> None:
-    if plugins.plugin_loaded(DEPENDENT):
-        plugins.unload(DEPENDENT)
     plugins.unload(PLUGIN)
 
 
 def reload_backend() -> None:
     plugins.load(PLUGIN)
-    plugins.load(DEPENDENT)
+
 SOLR_URL = "http://solr.example.invalid:8983/solr/ckan"
 
 
