@@ -18,11 +18,12 @@ from pathlib import Path
 from typing import Any, Optional
 
 import frictionless
-from frictionless import Detector, Schema
+from frictionless import Control, Detector, Dialect, Schema, formats
 from frictionless.resources import TableResource
 
 from . import checks as custom
 from . import siren as publisher
+from .diagnosis import Diagnosis, diagnose
 from .limits import Limits, over_limit
 from .messages import error_message, file_message
 from .wording import Message, Said, msg, msg_n, said_dict, said_from
@@ -103,15 +104,16 @@ class _Collector:
     def __init__(self, listed: int):
         self.listed = listed
         self.report = Report(valid=True)
+        self.no_expected_column = False  # the header holds none of the schema's names
 
-    def add(self, error: Error) -> None:
+    def add(self, error: Error, first: bool = False) -> None:
         report = self.report
         report.valid = False
         report.error_count += 1
         column = error.field or ""
         report.counts[column] = report.counts.get(column, 0) + 1
         if report.counts[column] <= self.listed:
-            report.errors.append(error)
+            report.errors.insert(0, error) if first else report.errors.append(error)
 
     def publisher(self, value: Any) -> None:
         siren = publisher.siren_of(value)
@@ -165,30 +167,60 @@ def validate_file(path: str | os.PathLike, table_schema: dict[str, Any],
         collect.report.unusable = True
         collect.add(Error(None, None, "limit-error", limit))
         return collect.report
+    collect = _read(path, fmt, descriptor, fields, row_checks, listed)
+    if collect.report.unusable or collect.no_expected_column:
+        # a table below a title, a merged header row or a notice sheet: said
+        # precisely, then every row checked from the header where it is
+        # (a file still unreadable from there, e.g. with two columns without a
+        # name, is at least told where its table is)
+        diagnosis = diagnose(path, table_schema)
+        if diagnosis is None:  # not a table at all: the validator's word stands
+            return collect.done()
+        if diagnosis.padded:
+            padded = _read(path, fmt, descriptor, fields, row_checks, listed,
+                           _dialect(diagnosis, fmt))
+            if not padded.report.unusable:
+                collect = padded
+        for message in reversed(diagnosis.messages()):
+            collect.add(Error(None, None, "padded-header", message), first=True)
+    return collect.done()
+
+
+def _read(path: Path, fmt: str, descriptor: dict, fields: dict, row_checks: list,
+          listed: int, dialect: Optional[Dialect] = None) -> "_Collector":
+    collect = _Collector(listed)
     try:
-        _check(path, fmt, None, descriptor, fields, row_checks, collect)
+        _check(path, fmt, None, descriptor, fields, row_checks, collect, dialect)
     except _EncodingRetry:
         # frictionless could not guess the encoding: French files are most
         # often Windows-1252 (Excel's "CSV" on Windows), which we then read
         collect = _Collector(listed)
         try:
-            _check(path, fmt, "cp1252", descriptor, fields, row_checks, collect)
+            _check(path, fmt, "cp1252", descriptor, fields, row_checks, collect, dialect)
             collect.warn(msg(
                 "The file is encoded in Windows-1252, not UTF-8: it was read, but save it "
                 "as UTF-8 if you can (“CSV UTF-8” in your spreadsheet)."), first=True)
         except _EncodingRetry:
             collect.report.unusable = True
             collect.add(Error(None, None, "encoding-error", file_message("encoding-error")))
-    return collect.done()
+    return collect
+
+
+def _dialect(diagnosis: Diagnosis, fmt: str) -> Dialect:
+    """Where the diagnosis found the header (rows keep the file's numbers)."""
+    controls: list[Control] = [formats.ExcelControl(sheet=diagnosis.sheet)] \
+        if fmt == "xlsx" and diagnosis.sheet else []
+    return Dialect(header_rows=[diagnosis.header_line], controls=controls)
 
 
 class _EncodingRetry(Exception):
     pass
 
 
-def _labels(path: Path, fmt: str, encoding: Optional[str]) -> list[str]:
+def _labels(path: Path, fmt: str, encoding: Optional[str],
+            dialect: Optional[Dialect] = None) -> list[str]:
     with TableResource(path=path.name, basepath=str(path.parent), format=fmt,
-                       encoding=encoding) as peek:
+                       encoding=encoding, **_with(dialect)) as peek:
         return list(peek.header.labels)
 
 
@@ -206,19 +238,24 @@ def _present_only(descriptor: dict, labels: list[str]) -> dict:
     return descriptor
 
 
+def _with(dialect: Optional[Dialect]) -> dict[str, Any]:
+    return {"dialect": dialect} if dialect is not None else {}
+
+
 def _check(path: Path, fmt: str, encoding: Optional[str], descriptor: dict, fields: dict,
-           row_checks: list, collect: _Collector) -> None:
+           row_checks: list, collect: _Collector, dialect: Optional[Dialect] = None) -> None:
     try:
-        descriptor = _present_only(descriptor, _labels(path, fmt, encoding))
+        descriptor = _present_only(descriptor, _labels(path, fmt, encoding, dialect))
     except frictionless.FrictionlessException:
         pass  # reported below, when the file is read for good
     resource = TableResource(path=path.name, basepath=str(path.parent), format=fmt,
                              encoding=encoding, schema=Schema.from_descriptor(descriptor),
-                             detector=Detector(schema_sync=True))
+                             detector=Detector(schema_sync=True), **_with(dialect))
     try:
         with resource:
             header = list(resource.header.labels)
             if not set(header) & set(fields):
+                collect.no_expected_column = True
                 collect.warn(msg(
                     "No column of the file has an expected name: check that the first row "
                     "holds the column names and that the file is the one for this type of "
@@ -241,6 +278,11 @@ def _check(path: Path, fmt: str, encoding: Optional[str], descriptor: dict, fiel
         if error.type == "encoding-error" and collect.report.rows == 0:
             raise _EncodingRetry() from e
         collect.report.unusable = collect.report.rows == 0
+        if "unique labels" in (error.note or ""):  # frictionless' schema_sync
+            collect.add(Error(None, None, "duplicate-label", msg(
+                "Several columns have the same name or no name: give each column of the "
+                "header its own name, or delete the empty columns.")))
+            return
         collect.add(Error(getattr(error, "row_number", None), None, error.type,
                           file_message(error.type, error.note)))
 
