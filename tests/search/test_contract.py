@@ -162,6 +162,6 @@ class TestLocalParameters:
         """A portal may let Solr parsers through CKAN's own check: the
         backend then says it does not run them (never 'a range')."""
         body = app.get(URL, query_string={"q": "{!lucene}budget"}, status=409).json
-        message = body["error"]["message"]
-        assert "Local parameters" in message and "not supported" in message
-        assert "range" not in message
+        message = body["error"]["message"]  # in the portal's language, French
+        assert "Les paramètres locaux ({!…}) ne sont pas pris en charge" in message
+        assert "intervalle" not in message and "range" not in message
