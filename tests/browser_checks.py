@@ -71,3 +71,13 @@ def assert_landmarks(page) -> None:
                if page.locator(selector).count() == 0]
     assert missing == [], f"{page.url}: no {', '.join(missing)} landmark"
     assert page.locator("main, [role=main]").count() == 1, f"{page.url}: more than one main"
+
+
+def type_title(page, title: str) -> None:
+    """Type a dataset's title as a person does, once CKAN's script that
+    writes the address from the title is ready (typed earlier, on a slow
+    machine, the address stayed empty: « Adresse (URL) : valeur manquante »)."""
+    page.locator(".slug-preview-value").wait_for(state="attached")
+    page.locator("#field-title").press_sequentially(title)
+    slug = page.locator("#field-name")
+    page.wait_for_function("el => el.value !== ''", arg=slug.element_handle())

@@ -11,7 +11,7 @@ import pytest
 import requests
 from ckan.tests import factories, helpers
 
-from tests.browser_checks import assert_no_overflow, axe_context, axe_violations
+from tests.browser_checks import assert_no_overflow, axe_context, axe_violations, type_title
 
 from .territories.conftest import load
 from .validation.conftest import VALID as SUBVENTIONS
@@ -93,7 +93,7 @@ def test_the_secretary_publishes_her_subventions(live_server, browser, ille_et_v
         "Cesson-Sévigné"
     assert page.locator("#field-private option:checked").inner_text() == "Publique"
     checked(page)
-    page.locator("#field-title").press_sequentially("Subventions 2026")
+    type_title(page, "Subventions 2026")
     page.get_by_role("button", name=re.compile("Ajouter des données")).click()
 
     # her file, from her computer
@@ -153,7 +153,7 @@ def test_the_agent_publishes_for_a_commune(live_server, browser, ille_et_vilaine
 
     page.wait_for_url(re.compile(r"/subventions/new"))
     assert page.locator("#field-organizations option:checked").inner_text() == "Clayes"
-    page.locator("#field-title").press_sequentially("Subventions de Clayes")
+    type_title(page, "Subventions de Clayes")
     page.get_by_role("button", name=re.compile("Ajouter des données")).click()
     page.wait_for_url(re.compile(r"/resource/new"))
     choose_file(page, file)

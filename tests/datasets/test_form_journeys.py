@@ -8,6 +8,8 @@ import re
 import pytest
 from ckan.tests import factories, helpers
 
+from tests.browser_checks import type_title
+
 from .forms import PASSWORD
 
 @pytest.fixture
@@ -58,7 +60,7 @@ def test_an_editor_publishes_through_the_errors_with_one_click_too_many(
         "Les délibérations du conseil municipal."
     page.screenshot(path=str(tmp_path / "empty-title.png"), full_page=True)
 
-    page.locator("#field-title").press_sequentially("Délibérations 2026")
+    type_title(page, "Délibérations 2026")
     page.get_by_role("button", name=re.compile("Ajouter des données")).click()
     page.wait_for_url(re.compile(r"/deliberations/deliberations-2026/resource/new"))
 

@@ -8,6 +8,8 @@ import pytest
 import requests
 from ckan.tests import factories, helpers
 
+from tests.browser_checks import type_title
+
 PASSWORD = "Motdepasse-2026!"
 
 
@@ -35,7 +37,7 @@ def test_an_editor_uploads_a_file_from_disk(live_server, browser, editor, tmp_pa
     page = browser.new_page()
     log_in(page, live_server)
     page.goto(live_server + "/dataset/new")
-    page.locator("#field-title").press_sequentially("Registre des arrêtés")
+    type_title(page, "Registre des arrêtés")
     page.get_by_role("button", name=re.compile("Ajouter des données")).click()
     page.wait_for_url(re.compile(r"/resource/new"))
 
