@@ -157,6 +157,15 @@ def test_the_conformity_follows_each_check_of_the_files(scene):
     assert row("subventions-pace")["conformity"] is None
 
 
+def test_a_forgotten_check_makes_the_dataset_not_checked(scene):
+    """``resource_validation_delete``: the file counts as never checked."""
+    sysadmin = scene["sysadmin"]
+    assert row("subventions-rennes")["conformity"] == "conforme"
+    resource_id = model.Package.get("subventions-rennes").resources[0].id
+    call("resource_validation_delete", sysadmin, resource_id=resource_id)
+    assert row("subventions-rennes")["conformity"] == "non-valide"
+
+
 def test_a_status_write_rolled_back_leaves_the_summary_as_it_was(scene):
     """The summary is written in the transaction that writes the status."""
     dataset = model.Package.get("subventions-rennes")

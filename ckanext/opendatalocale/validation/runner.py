@@ -132,9 +132,15 @@ def status_of(resource_id: str) -> Optional[dict[str, Any]]:
 
 
 def forget(resource_id: str) -> None:
+    """The resource's check forgotten (``resource_validation_delete``): its
+    file counts as never checked, and those who follow statuses are told."""
     with _engine().begin() as conn:
-        conn.execute(sa.delete(validation_table).where(
-            validation_table.c.resource_id == resource_id))
+        package_id = conn.execute(sa.delete(validation_table).where(
+            validation_table.c.resource_id == resource_id).returning(
+                validation_table.c.package_id)).scalar()
+        if package_id is not None:
+            STATUS_CHANGED.send(package_id, resource_id=resource_id, status=None,
+                                connection=conn)
 
 
 def statuses_of(package_id: str) -> dict[str, dict[str, Any]]:
