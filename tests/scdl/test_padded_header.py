@@ -4,6 +4,7 @@ checks every row from there, with the file's own line numbers."""
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from ckanext.opendatalocale.scdl import catalogue
 from ckanext.opendatalocale.scdl.validation import validate_file
@@ -51,7 +52,8 @@ def test_a_row_error_keeps_the_files_own_line_number(tmp_path):
     assert [e.row for e in dated] == [3]  # line 3 of the file: title, header, row
 
 
-def test_a_notice_sheet_first_is_said_and_the_data_sheet_checked(tmp_path):
+@pytest.mark.parametrize("name", ["classeur.xlsx", "ea-ed91-45ed"])  # CKAN: no extension
+def test_a_notice_sheet_first_is_said_and_the_data_sheet_checked(tmp_path, name):
     import csv
     rows = list(csv.reader(_lines()))
     book = openpyxl.Workbook()
@@ -61,8 +63,9 @@ def test_a_notice_sheet_first_is_said_and_the_data_sheet_checked(tmp_path):
     data = book.create_sheet("Données")
     for row in rows:
         data.append(row)
-    path = tmp_path / "classeur.xlsx"
-    book.save(path)
+    path = tmp_path / name
+    with path.open("wb") as f:
+        book.save(f)
     report = validate_file(path, DELIBERATIONS)
     assert not report.unusable
     assert report.rows == len(rows) - 1

@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from contextlib import contextmanager
 from dataclasses import dataclass, field as dc_field
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Optional
@@ -143,15 +144,24 @@ def read_rows(path: Path, diagnosis: Diagnosis) -> Iterator[list[Any]]:
         yield from csv.reader(f, delimiter=diagnosis.delimiter or ",")
 
 
-def _sheet_rows(path: Path, sheet: Optional[str]) -> Iterator[list[Any]]:
+@contextmanager
+def _workbook(path: Path) -> Iterator[Any]:
+    """A workbook read from its bytes, whatever the file's name: CKAN stores
+    uploads without extension, and openpyxl refuses a path without one."""
     import openpyxl
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
+    with path.open("rb") as f:
+        workbook = openpyxl.load_workbook(f, read_only=True, data_only=True)
+        try:
+            yield workbook
+        finally:
+            workbook.close()
+
+
+def _sheet_rows(path: Path, sheet: Optional[str]) -> Iterator[list[Any]]:
+    with _workbook(path) as workbook:
         rows = workbook[sheet] if sheet else workbook.worksheets[0]
         for row in rows.iter_rows(values_only=True):
             yield list(row)
-    finally:
-        workbook.close()
 
 
 def _text(cell: Any) -> str:
@@ -241,19 +251,15 @@ def diagnose(path: str | Path, table_schema: dict[str, Any],
 
 def _diagnose_workbook(path: Path, names: list[str],
                        previous: Mapping[str, str]) -> Optional[Diagnosis]:
-    import openpyxl
+    sheets = []
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        with _workbook(path) as workbook:
+            for sheet in workbook.worksheets:
+                rows = [list(r) for _, r in zip(range(SCANNED_ROWS),
+                                                sheet.iter_rows(values_only=True))]
+                sheets.append((sheet.title, rows, _header(rows, names, previous)[1]))
     except Exception:   # a zip that is no workbook: the validator says what it is
         return None
-    try:
-        sheets = []
-        for sheet in workbook.worksheets:
-            rows = [list(r) for _, r in zip(range(SCANNED_ROWS),
-                                            sheet.iter_rows(values_only=True))]
-            sheets.append((sheet.title, rows, _header(rows, names, previous)[1]))
-    finally:
-        workbook.close()
     if not sheets:
         return None
     title, rows, score = max(sheets, key=lambda s: s[2])   # the first of the best
