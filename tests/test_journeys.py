@@ -210,3 +210,76 @@ def test_the_visitor_finds_a_commune_s_data_by_its_place(live_server, browser,
     href = page.locator(".dataset-downloads a.btn").first.get_attribute("href")
     assert requests.get(href, timeout=10).content == SUBVENTIONS
     checked(page)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_secretary_lets_the_portal_correct_her_file(live_server, browser, ille_et_vilaine,
+                                                        tmp_path, size):
+    """Her file is typed by hand in a spreadsheet (lower-case header, « Oui »,
+    amounts with €, dates in words, SIRET in groups of digits…): the portal
+    shows what it would correct, she downloads the corrected file to look at
+    it, publishes it, and her original stays downloadable."""
+    from pathlib import Path
+    from ckanext.opendatalocale.scdl import catalogue
+    from ckanext.opendatalocale.scdl.validation import validate_file
+    person("secretaire", CESSON)
+    typed = tmp_path / "subventions-saisie.csv"
+    typed.write_bytes((Path(__file__).parent / "scdl" / "repair_corpus" / "subventions"
+                       / "saisie.csv").read_bytes())
+
+    page = new_page(browser, size)
+    log_in(page, live_server, "secretaire")
+    page.goto(live_server + "/socle-commun/")
+    page.locator("#type-subventions").get_by_role("link", name=re.compile("^Publier")).click()
+    page.wait_for_url(re.compile(r"/subventions/new"))
+    type_title(page, "Subventions saisies")
+    page.get_by_role("button", name=re.compile("Ajouter des données")).click()
+    page.wait_for_url(re.compile(r"/resource/new"))
+    choose_file(page, typed)
+    page.get_by_role("button", name="Terminer").click()
+    page.wait_for_url(re.compile(r"/subventions/subventions-saisies$"))
+    [resource] = helpers.call_action("package_show", id="subventions-saisies")["resources"]
+    run_checks(resource["id"])
+
+    # the report offers the correction; nothing has changed yet
+    page.goto(live_server + f"/subventions/subventions-saisies/resource/{resource['id']}")
+    report = page.locator("#validation-report")
+    assert "Non conforme" in report.inner_text()
+    report.get_by_role("button", name="Corriger automatiquement").click()
+    page.wait_for_url(re.compile(r"/corriger$"))
+    preview = page.locator("#repair-preview")
+    text = preview.inner_text()
+    assert "le fichier corrigé est conforme au schéma" in text
+    assert "Rien n’a encore changé" in text
+    for heading in ("Le fichier", "Valeurs corrigées"):
+        assert preview.get_by_role("heading", name=heading).count() == 1
+    assert "Oui ou non écrit comme le schéma l’attend" in text
+    assert "Date écrite comme le schéma l’attend (année-mois-jour)" in text
+    checked(page)
+    page.screenshot(path=f"/tmp/shots/repair-preview-{size}.png", full_page=True)
+
+    # she looks at the corrected file before publishing it
+    with page.expect_download() as download:
+        preview.get_by_role("link", name="Télécharger le fichier corrigé (CSV)").click()
+    corrected = tmp_path / "corrige.csv"
+    download.value.save_as(corrected)
+    table_schema = catalogue().get("subventions").latest.table_schema()
+    assert validate_file(corrected, table_schema).valid
+
+    # she publishes it: the resource holds it, checked, and the original is kept
+    preview.get_by_role("button", name="Publier la version corrigée").click()
+    page.wait_for_url(re.compile(rf"/resource/{resource['id']}$"))
+    assert "Le fichier corrigé est publié" in page.locator(".flash-messages").inner_text()
+    report = page.locator("#validation-report")
+    assert "Conforme" in report.locator("h2").inner_text()
+    assert "Ce fichier a été corrigé automatiquement le" in report.inner_text()
+    checked(page)
+    page.screenshot(path=f"/tmp/shots/repair-published-{size}.png", full_page=True)
+    with page.expect_download() as download:
+        report.get_by_role("link", name=re.compile("Télécharger le fichier d’origine")).click()
+    original = tmp_path / "origine.csv"
+    download.value.save_as(original)
+    assert original.read_bytes() == typed.read_bytes()
+    href = page.locator(".resource-url-analytics, a.resource-url-analytics").first \
+        .get_attribute("href")
+    assert requests.get(href, timeout=10).content == corrected.read_bytes()

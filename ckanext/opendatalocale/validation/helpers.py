@@ -14,14 +14,15 @@ from ckanext.opendatalocale.scdl import siren
 from ckanext.opendatalocale.scdl.report import by_column
 from ckanext.opendatalocale.scdl.validation import Report
 
-from . import runner
+from . import repairs, runner
 from .model import validation_table
 from .wording import render
 
 __all__ = ["scdl_validation", "scdl_validation_label", "scdl_validation_groups",
            "scdl_validation_message",
            "scdl_validation_publisher", "scdl_validation_unreachable",
-           "scdl_validation_next", "scdl_conformity"]
+           "scdl_validation_next", "scdl_conformity", "scdl_repair_offered",
+           "scdl_repair_original", "scdl_repair_preview"]
 
 
 def scdl_validation(resource_id: str) -> Optional[dict[str, Any]]:
@@ -56,15 +57,22 @@ def scdl_validation_unreachable(resource_id: str) -> Optional[str]:
     return render(found) if found else None
 
 
+def _table_schema(schema_url: Optional[str]) -> dict[str, Any]:
+    resolved = runner.schema_of({"schema": schema_url})
+    return resolved[1].table_schema() if resolved else {"fields": []}
+
+
 def scdl_validation_groups(validation: dict[str, Any]) -> list[dict[str, Any]]:
     """The report's errors grouped by column, then by kind of error, in
     words: where (« Lignes 2, 3 et 5 »), what, and one example."""
     report = validation.get("report")
     if not report:
         return []
-    resolved = runner.schema_of({"schema": validation.get("schema_url")})
-    table_schema = resolved[1].table_schema() if resolved else {"fields": []}
-    groups = by_column(Report.from_dict(report), table_schema)
+    return _said_groups(by_column(Report.from_dict(report),
+                                  _table_schema(validation.get("schema_url"))))
+
+
+def _said_groups(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for group in groups:
         group["expects"] = render(group["expects"]) if group["expects"] else None
         for kind in group["kinds"]:
@@ -128,3 +136,41 @@ def scdl_conformity(resources: list[dict[str, Any]]) -> Optional[str]:
     the other plugins (DCAT) read it."""
     from .plugin import conformity_of
     return conformity_of(resources)
+
+
+def scdl_repair_offered(resource: dict[str, Any], validation: Optional[dict[str, Any]]) -> bool:
+    """The report offers "Corriger automatiquement" (to the file's editors)."""
+    return repairs.offered(resource, validation) and \
+        tk.h.check_access("resource_update", {"id": resource["id"]})
+
+
+def scdl_repair_original(resource: dict[str, Any]) -> Optional[dict[str, Any]]:
+    """The original file a published correction replaced, while the
+    resource holds the corrected one (its name, size, link, date)."""
+    return repairs.original_of(resource)
+
+
+def scdl_repair_preview(row: dict[str, Any]) -> dict[str, Any]:
+    """A prepared correction in words: the verdict, the file's changes, the
+    date columns' order, the value changes by rule and column with
+    examples, and the errors that would remain (as the report groups them)."""
+    from ckanext.opendatalocale.scdl import repair_report as words
+    summary = row.get("summary") or {}
+    table_schema = _table_schema(row.get("schema_url"))
+    rules = words.by_rule(summary, table_schema)
+    for rule in rules:
+        rule["label"] = render(rule["label"])
+        for column in rule["columns"]:
+            column["examples"] = [dict(e, before=render(e["before"]))
+                                  for e in column["examples"]]
+    said = (render(m) for m in (words.file_change_message(f)
+                                for f in summary.get("file_changes", [])) if m is not None)
+    orders = (words.order_message(c, o) for c, o in (summary.get("date_orders") or {}).items())
+    report = summary.get("report") or {}
+    return {"repaired": bool(summary.get("repaired")), "verdict": render(words.verdict(summary)),
+            "valid": bool(report.get("valid")), "file_changes": list(said),
+            "orders": [render(m) for m in orders if m is not None], "rules": rules,
+            "values": sum(r["count"] for r in rules),
+            "remaining": _said_groups(words.remaining(summary, table_schema)),
+            "remaining_summary": render(Report.from_dict(report).summary()) if report else "",
+            "rows": summary.get("rows", 0)}

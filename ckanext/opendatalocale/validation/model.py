@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from ckan.model.meta import metadata
 
-__all__ = ["validation_table"]
+__all__ = ["validation_table", "repair_table"]
 
 validation_table = sa.Table(
     "opendatalocale_validation", metadata,
@@ -26,5 +26,30 @@ validation_table = sa.Table(
     sa.Column("finished", sa.DateTime(timezone=True)),
     sa.Column("report", JSONB),
     sa.Column("error", sa.Text),
+    extend_existing=True,
+)
+
+# The automatic correction of a resource's file (``repairs``): the latest
+# preview (its status, what it would change, the file it read), and, once
+# published, where the original went and which file replaced it.
+repair_table = sa.Table(
+    "opendatalocale_repair", metadata,
+    sa.Column("resource_id", sa.Text, primary_key=True),
+    sa.Column("package_id", sa.Text, nullable=False),
+    sa.Column("status", sa.Text, nullable=False),       # running, ready, error, published
+    sa.Column("schema_url", sa.Text),
+    sa.Column("source_hash", sa.Text),                  # the file the preview read
+    sa.Column("created", sa.DateTime(timezone=True), nullable=False,
+              server_default=sa.func.now()),
+    sa.Column("finished", sa.DateTime(timezone=True)),
+    sa.Column("summary", JSONB),                        # Repair.as_dict()
+    sa.Column("error", sa.Text),                        # a message's JSON
+    sa.Column("original_name", sa.Text),                # the file before the correction
+    sa.Column("original_url", sa.Text),                 # a linked file's address
+    sa.Column("original_size", sa.BigInteger),
+    sa.Column("published", sa.DateTime(timezone=True)),
+    sa.Column("published_by", sa.Text),
+    sa.Column("repaired_hash", sa.Text),                # the file that replaced it
+    sa.Column("published_summary", JSONB),
     extend_existing=True,
 )

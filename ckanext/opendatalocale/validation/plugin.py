@@ -10,7 +10,7 @@ from ckanext.opendatalocale.scdl import UnknownSchema, catalogue, status
 from ckanext.opendatalocale.resources import SHARED_TEMPLATES
 from ckanext.opendatalocale.translation import Translation
 
-from . import model, runner  # noqa: F401 (model: the table on CKAN's metadata)
+from . import model, repairs, runner  # noqa: F401 (model: the tables on CKAN's metadata)
 
 CONFORMITY_FIELD = "scdl_conformity"
 
@@ -74,6 +74,14 @@ class ValidationPlugin(Translation, p.SingletonPlugin):
 
     def after_resource_update(self, context, resource: dict[str, Any]) -> None:
         runner.schedule(resource)
+
+    def before_resource_delete(self, context, resource: dict[str, Any],
+                               resources: list[dict[str, Any]]) -> None:
+        context.setdefault("opendatalocale_deleted", []).append(resource["id"])
+
+    def after_resource_delete(self, context, resources: list[dict[str, Any]]) -> None:
+        """A deleted resource's correction goes with it (its original too)."""
+        repairs.forget(context.pop("opendatalocale_deleted", []))
 
     # IPackageController
     def after_dataset_show(self, context, pkg_dict: dict[str, Any]) -> None:

@@ -20,7 +20,7 @@ from ckanext.opendatalocale.resources import resource_dir
 from ckanext.opendatalocale.scdl.wording import Message, Translator, said_dict, said_from
 from ckanext.opendatalocale.translation import DOMAIN
 
-__all__ = ["translator", "render", "key_of", "report_json"]
+__all__ = ["translator", "render", "key_of", "report_json", "repair_json"]
 
 
 def _numbers(lang: str):
@@ -75,4 +75,27 @@ def report_json(report: Optional[dict[str, Any]],
                      for e in report.get("errors", [])]
     out["warnings"] = [render(w, say) for w in report.get("warnings", [])]
     out["warning_keys"] = [key_of(w) for w in report.get("warnings", [])]
+    return out
+
+
+def repair_json(summary: Optional[dict[str, Any]], table_schema: dict[str, Any],
+                say: Optional[Translator] = None) -> Optional[dict[str, Any]]:
+    """A repair (``Repair.as_dict()``) as the API gives it: its ids and
+    values, each beside its words (``verdict``, a file change's ``message``,
+    a rule's ``rule_label``, a date column's ``message``), and the report of
+    the corrected file as ``report_json`` says it."""
+    if summary is None:
+        return None
+    from ckanext.opendatalocale.scdl import repair_report as words
+    say = say or translator()
+    out = dict(summary)
+    out["verdict"] = say.render(words.verdict(summary))
+    out["file_changes"] = [dict(f, message=say.render(words.file_change_message(f)))
+                           for f in summary.get("file_changes", [])]
+    out["changes"] = [dict(c, rule_label=say.render(words.rule_message(c["rule"])))
+                      for c in summary.get("changes", [])]
+    out["date_orders"] = {column: dict(order, message=say.render(
+        words.order_message(column, order))) for column, order in
+        (summary.get("date_orders") or {}).items()}
+    out["report"] = report_json(summary.get("report"), say)
     return out

@@ -12,7 +12,7 @@
 (function () {
   'use strict';
 
-  var FORMS = 'form#resource-edit, form#dataset-edit';
+  var FORMS = 'form#resource-edit, form#dataset-edit, form[data-form-guard]';
 
   function keepSubmitter(form, submitter) {
     if (!submitter || !submitter.name) {

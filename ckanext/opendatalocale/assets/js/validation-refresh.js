@@ -1,7 +1,8 @@
 /* "Vérification en cours" follows the check by itself.
  *
- * The report section carries data-validation-refresh, the API address of
- * resource_validation_show (data-url) and the status shown (data-status).
+ * The report section (or the correction's, on its page) carries
+ * data-validation-refresh, the API address of resource_validation_show (or
+ * scdl_repair_show: data-url) and the status shown (data-status).
  * Every few seconds, for a bounded time, the status is asked; when it
  * changes, the page is fetched again and the report replaced in place, and
  * its status line (role="status", aria-live) says that the check is over, so
@@ -23,7 +24,7 @@
       .then(function (response) { return response.text(); })
       .then(function (html) {
         var fresh = new DOMParser().parseFromString(html, "text/html")
-          .getElementById("validation-report");
+          .getElementById(section.id);
         if (!fresh) {
           window.location.reload();
           return;
@@ -39,7 +40,7 @@
           section.appendChild(document.importNode(child, true));
         });
         // the heading and its badge first, then the status line
-        var heading = section.querySelector("h2");
+        var heading = section.querySelector("h1, h2");
         if (heading && live) { section.insertBefore(heading, live); }
         section.removeAttribute("data-validation-refresh");
         var badge = section.querySelector(".scdl-validation");
@@ -67,7 +68,8 @@
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (answer) {
           var status = answer && answer.result && answer.result.status;
-          if (status && status !== shown && status !== "running" && status !== "created") {
+          if (status && status !== shown && status !== "running" && status !== "created" &&
+              status !== "publishing") {
             return replaceReport(section, done);
           }
           window.setTimeout(ask, EVERY_MS);

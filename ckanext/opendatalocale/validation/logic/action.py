@@ -1,15 +1,25 @@
 """ckanext-validation's API (names, parameters, statuses), on our validator."""
 from __future__ import annotations
 
-from typing import Any
+import os
+import tempfile
+from typing import Any, Optional
+
+from werkzeug.datastructures import FileStorage
 
 import ckan.plugins.toolkit as tk
 
-from .. import runner
-from ..wording import key_of, render, report_json
+from ckanext.opendatalocale.scdl import UnknownSchema, UnknownVersion, catalogue
+from ckanext.opendatalocale.scdl.messages import megabytes
+from ckanext.opendatalocale.scdl.wording import msg
+from ckanext.opendatalocale.scdl.repair import previous_names
+
+from .. import repairs, runner
+from ..isolated import CheckAborted, repair_isolated
+from ..wording import key_of, render, repair_json, report_json
 
 __all__ = ["resource_validation_run", "resource_validation_show",
-           "resource_validation_delete"]
+           "resource_validation_delete", "scdl_repair", "scdl_repair_show"]
 
 
 def _resource(context, data_dict) -> dict[str, Any]:
@@ -69,3 +79,131 @@ def resource_validation_delete(context, data_dict: dict[str, Any]) -> None:
     resource = _resource(context, data_dict)
     tk.check_access("resource_validation_delete", context, {"resource_id": resource["id"]})
     runner.forget(resource["id"])
+
+
+def _table_schema(schema_url: Optional[str]) -> dict[str, Any]:
+    resolved = runner.schema_of({"schema": schema_url})
+    return resolved[1].table_schema() if resolved else {"fields": []}
+
+
+def _repair_shown(resource: dict[str, Any]) -> dict[str, Any]:
+    row = repairs.state(resource["id"])
+    validation = runner.status_of(resource["id"])
+    original = repairs.original_of(resource)
+    shown: dict[str, Any] = {
+        "resource_id": resource["id"], "status": row["status"] if row else None,
+        "current": repairs.is_current(row, validation), "repair": None, "error": None,
+        "error_key": None, "created": None, "finished": None,
+        "original": None if original is None else {
+            "name": original["name"], "size": original["size"], "url": original["url"],
+            "published": original["published"].isoformat(),
+            "download": tk.h.url_for("scdl_validation.original", id=resource["package_id"],
+                                     resource_id=resource["id"], _external=True)}}
+    if row:
+        shown.update(
+            repair=repair_json(row["summary"], _table_schema(row["schema_url"])),
+            error=render(row["error"]) if row["error"] is not None else None,
+            error_key=key_of(row["error"]),
+            created=row["created"].isoformat() if row["created"] else None,
+            finished=row["finished"].isoformat() if row["finished"] else None)
+    return shown
+
+
+@tk.side_effect_free
+def scdl_repair_show(context, data_dict: dict[str, Any]) -> dict[str, Any]:
+    """The automatic correction of a resource's file: its preparation
+    (``status``: running, ready, error, published; ``current``: it read the
+    file the resource holds), what it changes (``repair``, as ``scdl_repair``
+    gives it) and, once published, the ``original`` file it replaced.
+
+    :param resource_id: the resource
+    """
+    resource = _resource(context, data_dict)
+    tk.check_access("scdl_repair_show", context, {"resource_id": resource["id"]})
+    return _repair_shown(resource)
+
+
+def scdl_repair(context, data_dict: dict[str, Any]) -> dict[str, Any]:
+    """Correct an SCDL file toward its schema: what would change, rule by
+    rule, and what would remain; nothing is changed unless ``apply``.
+
+    Either a resource (the editor's rights on it):
+
+    :param resource_id: a resource whose file was checked and does not conform
+    :param apply: false (default): prepare the correction (at once for a small
+        upload, else by the jobs worker: ``status`` running, then ask
+        ``scdl_repair_show``); true: publish the prepared correction in the
+        resource, keeping the file it replaces downloadable (``original``)
+
+    or a file (any logged-in user; up to ``ckan.max_resource_size``):
+
+    :param upload: a CSV or XLSX file
+    :param type: its SCDL type (``deliberations``…) or schema id
+    :param version: the schema's version (default: the current one)
+    :param apply: true: the corrected file in ``csv``
+    """
+    apply = tk.asbool(data_dict.get("apply", False))
+    if not (data_dict.get("resource_id") or data_dict.get("id")):
+        return _repair_upload(context, data_dict, apply)
+    resource = _resource(context, data_dict)
+    tk.check_access("scdl_repair", context, {"resource_id": resource["id"]})
+    validation = runner.status_of(resource["id"])
+    if not repairs.offered(resource, validation):
+        raise tk.ValidationError({"resource_id": [tk._(
+            "Only a file that was checked and does not conform can be corrected.")]})
+    row = repairs.state(resource["id"])
+    ready = row is not None and row["status"] == repairs.READY and \
+        repairs.is_current(row, validation)
+    if not ready and not (row and row["status"] == repairs.RUNNING):
+        repairs.start(resource)
+    if apply:
+        try:
+            updated = repairs.publish(context, resource["id"])
+        except repairs.NotPublished as e:
+            raise tk.ValidationError({"apply": [render(e.message)]})
+        shown = _repair_shown(updated)
+        shown["validation_status"] = (runner.status_of(updated["id"]) or {}).get("status")
+        return shown
+    return _repair_shown(resource)
+
+
+def _repair_upload(context, data_dict: dict[str, Any], apply: bool) -> dict[str, Any]:
+    tk.check_access("scdl_repair", context, {})
+    upload = data_dict.get("upload")
+    if not isinstance(upload, FileStorage) or not upload.filename:
+        raise tk.ValidationError({"upload": [tk._(
+            "Give a resource_id, or a file (upload) with its type.")]})
+    try:
+        entry = catalogue().get(data_dict.get("type") or "")
+        version = entry.version(data_dict.get("version") or None)
+    except (UnknownSchema, UnknownVersion) as e:
+        raise tk.ValidationError({"type": [str(e)]})
+    limit = tk.asint(tk.config.get("ckan.max_resource_size")) * 1024 * 1024
+    table_schema = version.table_schema()
+    with tempfile.TemporaryDirectory(prefix="scdl-repair-") as folder:
+        source, output = os.path.join(folder, "source"), os.path.join(folder, "repaired.csv")
+        written = 0
+        with open(source, "wb") as out:
+            for chunk in iter(lambda: upload.stream.read(1 << 16), b""):
+                written += len(chunk)
+                if written > limit:
+                    raise tk.ValidationError({"upload": [render(msg(
+                        "The file is larger than {size}: publish it as a resource to have it "
+                        "corrected, or use the command “ckan opendatalocale repair”.",
+                        size=megabytes(limit)))]})
+                out.write(chunk)
+        try:
+            summary = repair_isolated(
+                source, table_schema, output, report=None,
+                previous=previous_names(entry, version.version), limits=runner.limits(),
+                seconds=runner._option("repair_timeout"),
+                memory_bytes=runner._option("max_memory_bytes"))
+        except CheckAborted as e:
+            raise tk.ValidationError({"upload": [render(e.message)]})
+        result = {"type": entry.slug, "version": version.version,
+                  "schema": version.schema_url,
+                  "repair": repair_json(summary, table_schema)}
+        if apply and summary.get("repaired"):
+            with open(output, encoding="utf-8") as repaired:
+                result["csv"] = repaired.read()
+        return result
