@@ -72,3 +72,18 @@ def test_semicolons_are_read(tmp_path):
     (tmp_path / "f.csv").write_bytes(rows(5).replace(b",", b";"))
     report = validate_file(tmp_path / "f.csv", DELIBERATIONS)
     assert report.rows == 5 and not any(e.type == "missing-label" for e in report.errors)
+
+
+def test_a_huge_cell_is_kept_as_its_first_characters(tmp_path):
+    """A 400 000-character cell in 50 rows: the report counts each error and
+    keeps, and says, at most 200 characters of each value (a report of a
+    hostile file stays small)."""
+    path = tmp_path / "grosse-cellule.csv"
+    path.write_bytes(rows(50, lambda v: dict(v, DELIB_DATE="9" * 400_000)))
+    report = validate_file(path, DELIBERATIONS)
+    assert report.error_count == 50
+    for error in report.errors:
+        assert error.value == "9" * 200 + "…"
+    said = fr(report.errors[0].message)
+    assert "9" * 200 + "…" in said and "9" * 201 not in said
+    assert len(str(report.as_dict())) < 100_000

@@ -437,3 +437,76 @@ class TestTheApi:
             "type": "subventions", "upload": (io.BytesIO(b"a" * 1_100_000), "gros.csv")})
         assert answer.status_code == 409
         assert "publiez-le comme ressource" in answer.json["error"]["upload"][0]
+
+
+@pytest.mark.usefixtures("clean_db")
+class TestAttacker:
+    def test_a_forged_form_without_its_token_changes_nothing(self, app, french):
+        """A logged-in editor's browser sent to our forms by another site:
+        without the page's CSRF token, no preparation and no publication."""
+        resource, content = french
+        password = "Motdepasse-2026!"
+        author = factories.Sysadmin(password=password)
+        client = app.test_client()
+        login = client.get("/user/login")
+        token = BeautifulSoup(login.body, "html.parser").find(
+            "input", {"name": "_csrf_token"})["value"]
+        client.post("/user/login", data={"login": author["name"], "password": password,
+                                         "_csrf_token": token})
+        url = f"/dataset/subventions-2025/resource/{resource['id']}/corriger"
+        assert client.post(url).status_code in (400, 403)
+        assert client.post(f"{url}/publier").status_code in (400, 403)
+        assert repairs.state(resource["id"]) is None
+        # the page's own form, with its token, is accepted
+        page = client.get(f"{BASE}/{resource['id']}").body
+        field = BeautifulSoup(page, "html.parser").find("input", {"name": "_csrf_token"})
+        assert client.post(url, data={"_csrf_token": field["value"]},
+                           follow_redirects=False).status_code == 302
+        assert repairs.state(resource["id"])["status"] == "ready"
+        assert stored(fresh(resource["id"])) == content
+
+    def test_one_correction_of_ones_own_at_a_time(self, app):
+        from ckan.common import config
+        from ckan.lib.redis import connect_to_redis
+        user = factories.User()
+        key = f"{config.get('ckan.site_id')}:opendatalocale:repair:{user['name']}"
+        redis = connect_to_redis()
+        redis.set(key, "1", ex=60)   # her first correction still running
+        try:
+            answer = app.post("/api/3/action/scdl_repair", headers=token_of(user), data={
+                "type": "subventions", "upload": (io.BytesIO(VALID), "f.csv")})
+            assert answer.status_code == 409
+            assert "encore en cours" in answer.json["error"]["upload"][0]
+        finally:
+            redis.delete(key)
+        answer = app.post("/api/3/action/scdl_repair", headers=token_of(user), data={
+            "type": "subventions", "upload": (io.BytesIO(VALID), "f.csv")})
+        assert answer.status_code == 200 and not redis.exists(key)
+
+    def test_hostile_values_are_shown_as_text_and_cut(self, app, add_file, headers):
+        """A cell holding a script, or a megabyte: the preview shows it
+        escaped, and at most 200 characters of it."""
+        header, first, second = with_french_dates(2).decode("utf-8").strip().split("\r\n")
+        position = header.split(",").index("dateConvention")
+
+        def with_date(value: str) -> bytes:
+            cells = second.split(",")
+            cells[position] = value
+            return f"{header}\r\n{first}\r\n{','.join(cells)}\r\n".encode()
+
+        shown = {}
+        for name, value in (("script.csv", " <script>alert(1)</script> "),
+                            ("mega.csv", "9" * 500_000)):
+            resource = add_file(with_date(value), name)
+            url = f"/dataset/subventions-2025/resource/{resource['id']}/corriger"
+            app.post(url, headers=headers)
+            shown[name] = app.get(url, headers=headers).body
+            summary = repairs.state(resource["id"])["summary"]
+            for change in summary["changes"] + summary["unrepaired"]:
+                for example in change["examples"]:
+                    assert len(example["before"]) <= 201 and len(example["after"]) <= 201
+        assert "<script>alert(1)</script>" not in shown["script.csv"]
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in shown["script.csv"]
+        assert "9" * 1000 not in shown["mega.csv"]
+        assert "1 valeur corrigée ; 1 erreur reste à corriger à la main." in words(
+            shown["mega.csv"])

@@ -13,6 +13,7 @@ import re
 import sys
 from typing import Any, Callable, Optional
 
+from .text import shortened
 from .wording import ENGLISH, Message, msg, msg_n
 
 if sys.version_info >= (3, 11):
@@ -64,8 +65,8 @@ def describe_pattern(pattern: str, example: Any = None) -> Message:
 
 
 def quoted(text: str) -> Message:
-    """Literal text of the value: « W »."""
-    return msg("“{text}”", text=text)
+    """Literal text of the value: « W » (its first ``SHOWN_CHARS`` characters)."""
+    return msg("“{text}”", text=shortened(text))
 
 
 # -- sequences -------------------------------------------------------------

@@ -26,6 +26,7 @@ from typing import IO, Any, Callable, Iterator, Mapping, Optional, Union
 from .diagnosis import Diagnosis, Finding, diagnose, match_header, read_rows, renamed_fields
 from .limits import Limits
 from .repair_rules import Column, DateOrder
+from .text import shortened
 from .validation import Report, validate_file
 
 __all__ = ["Change", "Repair", "FILE_RULES", "EXAMPLES", "previous_names", "repair"]
@@ -286,7 +287,7 @@ class _Repairer:
         r.counts[key] = r.counts.get(key, 0) + 1
         kept = r.examples.setdefault(key, [])
         if len(kept) < self.examples:
-            kept.append(change)
+            kept.append(_shortened(change))
         if self.on_change:
             self.on_change(change)
 
@@ -295,4 +296,11 @@ class _Repairer:
         r.unrepaired[change.column] = r.unrepaired.get(change.column, 0) + 1
         kept = r.unrepaired_examples.setdefault(change.column, [])
         if len(kept) < self.examples:
-            kept.append(change)
+            kept.append(_shortened(change))
+
+
+def _shortened(change: Change) -> Change:
+    """An example as it is shown and stored: its values cut as a report cuts
+    them (``text.shortened``; whoever wants every value whole has ``on_change``)."""
+    return Change(change.row, change.column, shortened(change.before),
+                  shortened(change.after), change.rule)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Optional
 
-__all__ = ["fold", "sort_key", "french_order", "word", "MAX_SORT_KEY"]
+__all__ = ["fold", "sort_key", "french_order", "word", "MAX_SORT_KEY", "SHOWN_CHARS", "shortened"]
 
 MAX_SORT_KEY = 600  # characters: at most 2 400 bytes, under a btree key's 2 704
 
@@ -35,3 +35,13 @@ def french_order(text: Optional[str]) -> str:
 def word(text: str) -> str:
     """A search word as the index keeps it: folded, letters and digits only."""
     return "".join(c for c in fold(text) if c.isalnum())
+
+
+# the most of a cell's value a report or a repair shows or keeps (a cell may
+# hold megabytes; the count of errors stays whole)
+SHOWN_CHARS = 200
+
+
+def shortened(text: str, limit: int = SHOWN_CHARS) -> str:
+    """``text`` as a report shows it: at most ``limit`` characters, then « … »."""
+    return text if len(text) <= limit else text[:limit] + "…"

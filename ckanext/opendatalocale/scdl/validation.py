@@ -26,6 +26,7 @@ from . import siren as publisher
 from .diagnosis import Diagnosis, diagnose
 from .limits import Limits, over_limit
 from .messages import error_message, file_message
+from .text import shortened
 from .wording import Message, Said, msg, msg_n, said_dict, said_from
 
 __all__ = ["Error", "Report", "validate_file", "LISTED_PER_COLUMN", "LISTED_WARNINGS"]
@@ -139,7 +140,8 @@ class _Collector:
 
 
 def _raw(cell: Any) -> Optional[str]:
-    return None if cell is None else str(cell)
+    """A cell's value as the report keeps it (its first characters)."""
+    return None if cell is None else shortened(str(cell))
 
 
 def validate_file(path: str | os.PathLike, table_schema: dict[str, Any],

@@ -36,7 +36,7 @@ from werkzeug.datastructures import FileStorage
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
-from ckan.lib import uploader
+from ckan.lib import munge, uploader
 
 from ckanext.opendatalocale.scdl.messages import file_message
 from ckanext.opendatalocale.scdl.repair import previous_names
@@ -254,9 +254,7 @@ def _failed(resource_id: str, folder: Path, message: Message) -> str:
 
 def repaired_name(resource: dict[str, Any]) -> str:
     """The corrected file's name: the original's, as a CSV."""
-    url = (resource.get("url") or "").split("?")[0].split("#")[0].rstrip("/")
-    name = os.path.basename(url) or "donnees"
-    stem, _ = os.path.splitext(name)
+    stem, _ = os.path.splitext(_original_name(resource))
     return f"{stem or 'donnees'}.csv"
 
 
@@ -329,8 +327,10 @@ def publish(context: dict[str, Any], resource_id: str) -> dict[str, Any]:
 
 
 def _original_name(resource: dict[str, Any]) -> str:
+    """The original's file name, as CKAN would store it (a link's last part
+    may hold anything)."""
     url = (resource.get("url") or "").split("?")[0].split("#")[0].rstrip("/")
-    return os.path.basename(url) or "original"
+    return munge.munge_filename(os.path.basename(url) or "original")
 
 
 def original_of(resource: dict[str, Any]) -> Optional[dict[str, Any]]:

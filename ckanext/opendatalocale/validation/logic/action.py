@@ -1,13 +1,17 @@
-"""ckanext-validation's API (names, parameters, statuses), on our validator."""
+"""ckanext-validation's API (names, parameters, statuses), on our validator; the
+automatic correction's (``scdl_repair``, ``scdl_repair_show``)."""
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
-from typing import Any, Optional
+from contextlib import contextmanager
+from typing import Any, Iterator, Optional
 
 from werkzeug.datastructures import FileStorage
 
 import ckan.plugins.toolkit as tk
+from ckan.lib.redis import connect_to_redis
 
 from ckanext.opendatalocale.scdl import UnknownSchema, UnknownVersion, catalogue
 from ckanext.opendatalocale.scdl.messages import megabytes
@@ -17,6 +21,8 @@ from ckanext.opendatalocale.scdl.repair import previous_names
 from .. import repairs, runner
 from ..isolated import CheckAborted, repair_isolated
 from ..wording import key_of, render, repair_json, report_json
+
+log = logging.getLogger(__name__)
 
 __all__ = ["resource_validation_run", "resource_validation_show",
            "resource_validation_delete", "scdl_repair", "scdl_repair_show"]
@@ -180,7 +186,9 @@ def _repair_upload(context, data_dict: dict[str, Any], apply: bool) -> dict[str,
         raise tk.ValidationError({"type": [str(e)]})
     limit = tk.asint(tk.config.get("ckan.max_resource_size")) * 1024 * 1024
     table_schema = version.table_schema()
-    with tempfile.TemporaryDirectory(prefix="scdl-repair-") as folder:
+    seconds = runner._option("repair_timeout")
+    with _one_at_a_time(context.get("user") or "", seconds), \
+            tempfile.TemporaryDirectory(prefix="scdl-repair-") as folder:
         source, output = os.path.join(folder, "source"), os.path.join(folder, "repaired.csv")
         written = 0
         with open(source, "wb") as out:
@@ -196,8 +204,7 @@ def _repair_upload(context, data_dict: dict[str, Any], apply: bool) -> dict[str,
             summary = repair_isolated(
                 source, table_schema, output, report=None,
                 previous=previous_names(entry, version.version), limits=runner.limits(),
-                seconds=runner._option("repair_timeout"),
-                memory_bytes=runner._option("max_memory_bytes"))
+                seconds=seconds, memory_bytes=runner._option("max_memory_bytes"))
         except CheckAborted as e:
             raise tk.ValidationError({"upload": [render(e.message)]})
         result = {"type": entry.slug, "version": version.version,
@@ -207,3 +214,30 @@ def _repair_upload(context, data_dict: dict[str, Any], apply: bool) -> dict[str,
             with open(output, encoding="utf-8") as repaired:
                 result["csv"] = repaired.read()
         return result
+
+
+@contextmanager
+def _one_at_a_time(user: str, seconds: float) -> Iterator[None]:
+    """One correction of a file of one's own at a time per user (each is a
+    process of up to ``repair_timeout`` seconds): a second one meanwhile is
+    refused. Without Redis, the correction runs all the same."""
+    key = f"{tk.config.get('ckan.site_id')}:opendatalocale:repair:{user}"
+    try:
+        redis = connect_to_redis()
+        taken = redis.set(key, "1", nx=True, ex=int(seconds) + 30)
+    except Exception:  # Redis unreachable: not a reason to refuse
+        log.warning("No Redis to hold %s's correction: not limited", user)
+        redis, taken = None, True
+    if not taken:
+        raise tk.ValidationError({"upload": [render(msg(
+            "One of your corrections is still running: send this file again when it is "
+            "over."))]})
+    try:
+        yield
+    finally:
+        if redis is not None:
+            try:
+                redis.delete(key)
+            except Exception:
+                log.warning("%s's correction could not be released: it expires by itself",
+                            user)
