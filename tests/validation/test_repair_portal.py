@@ -510,3 +510,22 @@ class TestAttacker:
         assert "9" * 1000 not in shown["mega.csv"]
         assert "1 valeur corrigée ; 1 erreur reste à corriger à la main." in words(
             shown["mega.csv"])
+
+    def test_an_uploaded_web_page_offers_no_correction_and_keeps_its_message(
+            self, app, add_file, headers, editor):
+        page = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
+        resource = add_file(page, "page.csv")
+        validation = status(resource["id"])
+        assert validation["status"] == "failure" and validation["report"]["unusable"]
+        report = app.get(f"{BASE}/{resource['id']}", headers=headers).body
+        assert "Corriger automatiquement" not in report
+        url = f"/dataset/subventions-2025/resource/{resource['id']}/corriger"
+        assert app.post(url, headers=headers, follow_redirects=False).status_code == 302
+        assert repairs.state(resource["id"]) is None
+        with pytest.raises(tk.ValidationError) as refused:
+            helpers.call_action("scdl_repair", context={"user": editor["name"]},
+                                resource_id=resource["id"])
+        said = str(refused.value)
+        assert validation["report"]["summary"] in said
+        assert validation["report"]["errors"][0]["message"] in said
+        assert stored(fresh(resource["id"])) == page

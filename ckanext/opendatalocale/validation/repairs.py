@@ -121,10 +121,13 @@ def state(resource_id: str) -> Optional[dict[str, Any]]:
 
 
 def offered(resource: dict[str, Any], validation: Optional[dict[str, Any]]) -> bool:
-    """Whether the report offers the correction: a file that was read and
-    does not conform, and somewhere to keep its original."""
+    """Whether the report offers the correction: a file that was read as a
+    table and does not conform, and somewhere to keep its original. (A file
+    that is no table — a web page, a binary — has the report's own message:
+    no rule applies to it.)"""
     return bool(validation and validation["status"] == runner.FAILURE
                 and validation.get("file_hash") and validation.get("report")
+                and not validation["report"].get("unusable")
                 and validation["schema_url"] == resource.get("schema") and available())
 
 

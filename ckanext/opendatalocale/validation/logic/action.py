@@ -155,6 +155,11 @@ def scdl_repair(context, data_dict: dict[str, Any]) -> dict[str, Any]:
     tk.check_access("scdl_repair", context, {"resource_id": resource["id"]})
     validation = runner.status_of(resource["id"])
     if not repairs.offered(resource, validation):
+        report = (validation or {}).get("report") or {}
+        if report.get("unusable"):   # what the check said of it, in the same words
+            said = report_json(report)
+            raise tk.ValidationError({"resource_id": [" ".join(
+                [said["summary"]] + [e["message"] for e in said["errors"]])]})
         raise tk.ValidationError({"resource_id": [tk._(
             "Only a file that was checked and does not conform can be corrected.")]})
     row = repairs.state(resource["id"])
