@@ -7,12 +7,20 @@ over core's, so these translations win.
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
+from typing import Any, Optional
 
+import flask
+from babel import support
+from babel.numbers import format_decimal
+
+import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
 from .resources import resource_dir
+from .scdl.wording import Translator, said_from
 
-__all__ = ["Translation", "DOMAIN", "ensure_script_translations"]
+__all__ = ["Translation", "DOMAIN", "ensure_script_translations", "translator", "render"]
 
 DOMAIN = "ckanext-opendatalocale"
 
@@ -66,3 +74,39 @@ def ensure_script_translations() -> None:
         logging.getLogger(__name__).warning(
             "The scripts' translations cannot be written to %s (%s): the pages' scripts "
             "will show English. Make ckan.storage_path writable.", target, error)
+
+
+# The core's messages said in the visitor's language (every plugin's): in a
+# request, through CKAN's translation functions (our catalogue merged over
+# core's); elsewhere (the command line, a job, an action called from Python)
+# in the portal's default language, from our catalogue. Counts are written as
+# the language writes them (« 1 000 »).
+
+def _numbers(lang: str):
+    def number(n: int) -> str:
+        try:
+            return format_decimal(n, locale=lang)
+        except Exception:  # a language babel does not know
+            return str(n)
+    return number
+
+
+@lru_cache(maxsize=8)
+def _catalogue(lang: str) -> Translator:
+    translations = support.Translations.load(str(resource_dir("i18n")), [lang], DOMAIN)
+    return Translator(translations.gettext, translations.ngettext, _numbers(lang))
+
+
+def translator(lang: Optional[str] = None) -> Translator:
+    """The visitor's language in a request, else ``lang`` or the portal's."""
+    if lang is None and flask.has_request_context():
+        from ckan.lib.i18n import get_lang
+        return Translator(tk._, tk.ungettext, _numbers(get_lang()))
+    return _catalogue(lang or tk.config.get("ckan.locale_default") or "en")
+
+
+def render(said: Any, say: Optional[Translator] = None) -> str:
+    """A message (or its JSON, or a sentence stored before keys) in words."""
+    return (say or translator()).render(said_from(said))
+
+

@@ -1,54 +1,13 @@
-"""The core's messages said in the visitor's language.
-
-In a request, through CKAN's translation functions (the visitor's language,
-our catalogue merged over core's); elsewhere (the command line, a job, an
-action called from Python) in the portal's default language, from our
-catalogue. Counts are written as the language writes them (« 1 000 »).
-"""
+"""The validation's messages as the API gives them: in words (``render``,
+the suite's: ``translation``) beside their keys and values."""
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any, Optional
 
-import flask
-from babel import support
-from babel.numbers import format_decimal
-
-import ckan.plugins.toolkit as tk
-
-from ckanext.opendatalocale.resources import resource_dir
 from ckanext.opendatalocale.scdl.wording import Message, Translator, said_dict, said_from
-from ckanext.opendatalocale.translation import DOMAIN
+from ckanext.opendatalocale.translation import render, translator
 
 __all__ = ["translator", "render", "key_of", "report_json", "repair_json"]
-
-
-def _numbers(lang: str):
-    def number(n: int) -> str:
-        try:
-            return format_decimal(n, locale=lang)
-        except Exception:  # a language babel does not know
-            return str(n)
-    return number
-
-
-@lru_cache(maxsize=8)
-def _catalogue(lang: str) -> Translator:
-    translations = support.Translations.load(str(resource_dir("i18n")), [lang], DOMAIN)
-    return Translator(translations.gettext, translations.ngettext, _numbers(lang))
-
-
-def translator(lang: Optional[str] = None) -> Translator:
-    """The visitor's language in a request, else ``lang`` or the portal's."""
-    if lang is None and flask.has_request_context():
-        from ckan.lib.i18n import get_lang
-        return Translator(tk._, tk.ungettext, _numbers(get_lang()))
-    return _catalogue(lang or tk.config.get("ckan.locale_default") or "en")
-
-
-def render(said: Any, say: Optional[Translator] = None) -> str:
-    """A message (or its JSON, or a sentence stored before keys) in words."""
-    return (say or translator()).render(said_from(said))
 
 
 def key_of(said: Any) -> Optional[dict[str, Any]]:

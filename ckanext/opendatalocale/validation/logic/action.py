@@ -157,7 +157,7 @@ def scdl_repair(context, data_dict: dict[str, Any]) -> dict[str, Any]:
     if not repairs.offered(resource, validation):
         report = (validation or {}).get("report") or {}
         if report.get("unusable"):   # what the check said of it, in the same words
-            said = report_json(report)
+            said = report_json(report) or {}
             raise tk.ValidationError({"resource_id": [" ".join(
                 [said["summary"]] + [e["message"] for e in said["errors"]])]})
         raise tk.ValidationError({"resource_id": [tk._(
