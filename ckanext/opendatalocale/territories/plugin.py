@@ -80,6 +80,8 @@ class TerritoriesPlugin(Translation, DefaultOrganizationForm, p.SingletonPlugin)
         to_extras = tk.get_converter("convert_to_extras")
         for name in TERRITORY_FIELDS:
             schema[name] = [keep, tk.get_validator("unicode_safe"), to_extras]
+        schema["siret"] = [tk.get_validator("territory_siret"),
+                           tk.get_validator("unicode_safe"), to_extras]
         keep_name = tk.get_validator("territory_name")
         schema["name"] = [keep_name] + schema["name"]
         schema["title"] = [keep_name] + schema["title"]
@@ -107,7 +109,7 @@ class TerritoriesPlugin(Translation, DefaultOrganizationForm, p.SingletonPlugin)
                             "__extras": [tk.get_validator("keep_extras")]}
         from_extras = tk.get_converter("convert_from_extras")
         ignore_missing = tk.get_validator("ignore_missing")
-        for name in TERRITORY_FIELDS:
+        for name in TERRITORY_FIELDS + ["siret"]:
             schema[name] = [from_extras, ignore_missing]
         return schema
 

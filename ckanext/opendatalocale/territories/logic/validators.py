@@ -10,7 +10,7 @@ from ckan.lib.navl.dictization_functions import StopOnError, missing
 
 from .. import tree
 
-__all__ = ["territory_field", "territory_name", "territory_parent"]
+__all__ = ["territory_field", "territory_name", "territory_parent", "territory_siret"]
 
 
 def _sysadmin(context) -> bool:
@@ -72,3 +72,29 @@ def territory_parent(key, data, errors, context):
     if current:
         data[("groups", 0, "name")] = current["name"]
         data[("groups", 0, "capacity")] = "parent"
+
+
+def territory_siret(key, data, errors, context):
+    """The collectivité's own SIRET (its seat's: the mairie's, the EPCI's),
+    which online entry fills in: 14 digits with their check digit, whose
+    first nine are the organisation's SIREN when it has one. Spaces and
+    points as people write it are removed; empty removes it."""
+    from stdnum.fr import siret
+    value = data.get(key)
+    if value in (missing, None) or not str(value).strip():
+        data.pop(key, None)
+        raise StopOnError
+    number = "".join(c for c in str(value) if c.isalnum())
+    if not siret.is_valid(number):
+        errors[key].append(tk._("A SIRET number has 14 digits, the last of which is a check "
+                                "digit: check what was typed, for example on "
+                                "annuaire-entreprises.data.gouv.fr."))
+        raise StopOnError
+    own = data.get(("siren",))
+    if own in (missing, None, "") and _group_id(data):
+        own = tree.territory_fields(_group_id(data)).get("siren")
+    if own and number[:9] != own:
+        errors[key].append(tk._("This SIRET is not one of the organisation's: its first nine "
+                                "digits should be its SIREN, {siren}.").format(siren=own))
+        raise StopOnError
+    data[key] = number
