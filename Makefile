@@ -100,7 +100,7 @@ config: install
 		"ckan.site_url = $(SITE_URL)" \
 		"ckan.site_id = opendatalocale" \
 		"ckan.site_title = Portail open data du territoire" \
-		"ckan.plugins = activity opendatalocale_security image_view text_view opendatalocale_search scheming_datasets opendatalocale_datasets opendatalocale_validation opendatalocale_territories opendatalocale_report dcat opendatalocale_dcat" \
+		"ckan.plugins = activity opendatalocale_security image_view text_view opendatalocale_search scheming_datasets opendatalocale_datasets opendatalocale_validation opendatalocale_territories opendatalocale_report opendatalocale_entry dcat opendatalocale_dcat" \
 		"ckan.search.show_all_types = true" \
 		"ckan.views.default_views = image_view text_view" \
 		"ckan.locale_default = fr" \

@@ -25,6 +25,7 @@ setup(
             "migration/*/alembic.ini", "migration/*/README",
             "migration/*/script.py.mako",
             "templates/**/*", "assets/**/*", "public/**/*", "*/templates/**/*",
+            "*/assets/**/*",
         ],
         "ckanext.opendatalocale.i18n": ["*.pot", "*/LC_MESSAGES/*.po",
                                         "*/LC_MESSAGES/*.mo"],
@@ -55,6 +56,8 @@ setup(
             "ckanext.opendatalocale.dcat.plugin:DcatPlugin",
             "opendatalocale_security = "
             "ckanext.opendatalocale.security.plugin:SecurityPlugin",
+            "opendatalocale_entry = "
+            "ckanext.opendatalocale.entry.plugin:EntryPlugin",
         ],
         # ckanext-dcat's RDF profiles (ckanext.dcat.rdf.profiles)
         "ckan.rdf.profiles": [

@@ -19,9 +19,11 @@ from __future__ import annotations
 import csv
 import os
 import tempfile
+from pathlib import Path
 from dataclasses import dataclass, field as dc_field
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping, Optional, Sequence
 
+from .diagnosis import diagnose, match_header, read_rows
 from .limits import Limits
 from .messages import expectation
 from .repair_report import rule_message
@@ -29,8 +31,8 @@ from .repair_rules import Column
 from .validation import Report, validate_file
 from .wording import Message
 
-__all__ = ["KNOWN_COLUMNS", "PREFILLED_COLUMNS", "GridColumn", "RowCheck", "grid_columns",
-           "known_values", "check_rows", "FIRST_LINE"]
+__all__ = ["KNOWN_COLUMNS", "PREFILLED_COLUMNS", "GridColumn", "RowCheck", "Block",
+           "grid_columns", "known_values", "check_rows", "read_block", "FIRST_LINE"]
 
 # columns holding what the collectivité publishing the file is known by
 KNOWN_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -122,7 +124,7 @@ class RowCheck:
         return not (self.errors or self.row_errors)
 
 
-def check_rows(table_schema: dict[str, Any], rows: list[Mapping[str, Any]], *,
+def check_rows(table_schema: dict[str, Any], rows: Sequence[Mapping[str, Any]], *,
                convert: bool = True, limits: Limits = Limits(),
                listed: int = 1000) -> tuple[list[RowCheck], Report]:
     """Each row converted (``convert``: what a person typed or pasted, by the
@@ -169,3 +171,54 @@ def check_rows(table_schema: dict[str, Any], rows: list[Mapping[str, Any]], *,
         else:
             check.row_errors.append(error.message)
     return checks, report
+
+
+@dataclass
+class Block:
+    """Rows pasted from a spreadsheet, by the schema's names."""
+    rows: list[dict[str, str]]
+    ignored: list[str]            # columns of the block the schema does not have
+    header: bool                  # the block's first line named its columns
+
+
+def read_block(text: str, table_schema: dict[str, Any]) -> Block:
+    """The rows of a block pasted from a spreadsheet: tab, semicolon or comma
+    separated (as a CSV file is read: the separator and the header line found
+    by the diagnosis), with its header line — columns matched by name, case,
+    accents and spaces aside, or by title — or without, in the schema's
+    column order. Columns the schema does not have are left out and named."""
+    fields = table_schema["fields"]
+    names = [f["name"] for f in fields]
+    titles = {str(f["title"]).strip(): f["name"] for f in fields if f.get("title")}
+    handle, path = tempfile.mkstemp(prefix="scdl-paste-", suffix=".csv")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        diagnosis = diagnose(path, table_schema, titles)
+        if diagnosis is None:
+            return Block([], [], False)
+        lines = [row for row in read_rows(Path(path), diagnosis)]
+    finally:
+        os.unlink(path)
+    matched = match_header(diagnosis.labels, names, titles)
+    header = bool(matched)
+    if header:
+        start = diagnosis.header_line
+        ignored = [label for i, label in enumerate(diagnosis.labels)
+                   if i not in matched and label.strip()]
+        positions = {i: name for i, (name, _) in matched.items()}
+    else:
+        start, ignored = 0, []
+        positions = dict(enumerate(names))
+    rows = []
+    for row in lines[start:]:
+        cells = {positions[i]: "" if v is None else str(v).strip()
+                 for i, v in enumerate(row) if i in positions}
+        if any(cells.values()):
+            rows.append(cells)
+        if not header and len(row) > len(names) and any(str(v).strip() for v in
+                                                          row[len(names):]):
+            extra = f"{len(names) + 1}…{len(row)}"
+            if extra not in ignored:
+                ignored.append(extra)
+    return Block(rows, ignored, header)

@@ -1,0 +1,28 @@
+"""Where "Saisir en ligne" starts, for the pages of the other plugins (each
+guards its call: ``'scdl_entry_new_url' in h``)."""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.opendatalocale.translation import render
+
+__all__ = ["scdl_entry_new_url", "scdl_entry_editable", "scdl_entry_said"]
+
+
+def scdl_entry_new_url(slug: str, organisation: Optional[str] = None) -> str:
+    """The grid of a new dataset of the type, for the organisation."""
+    return tk.h.url_for("scdl_entry.start", slug=slug, organisation=organisation)
+
+
+def scdl_entry_editable(resource: dict[str, Any]) -> bool:
+    """A resource whose file the grid can reopen: an uploaded SCDL file the
+    visitor may update."""
+    return bool(resource.get("schema") and resource.get("url_type") == "upload"
+                and tk.h.check_access("resource_update", {"id": resource["id"]}))
+
+
+def scdl_entry_said(message: Any) -> str:
+    """A message of the core in the visitor's language."""
+    return render(message)
