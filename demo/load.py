@@ -58,6 +58,20 @@ def ensure_user(model, name: str, password: str, sysadmin: bool, fullname: str) 
     model.Session.commit()
 
 
+def give_siret(name: str, context: dict) -> None:
+    """The demo commune's seat SIRET (its SIREN and a first valid NIC: a demo
+    value, not the real one), which online entry fills files in with."""
+    from ckan.logic import get_action
+    from stdnum.fr import siret
+    org = get_action("organization_show")(dict(context), {"id": name})
+    siren = org.get("siren")
+    if not siren or org.get("siret"):
+        return
+    number = next(siren + f"{nic:05d}" for nic in range(1, 100000)
+                  if siret.is_valid(siren + f"{nic:05d}"))
+    get_action("organization_patch")(dict(context), {"id": name, "siret": number})
+
+
 def valid_token(model, token: str) -> bool:
     from ckan.lib.api_token import decode
     data = decode(token) if token else None
@@ -86,6 +100,7 @@ def load(site_url: str, credentials: Path) -> dict[str, str]:
             get_action("organization_create")(dict(context), dict(org))
     get_action("organization_member_create")(dict(context), {
         "id": data["editor_organization"], "username": EDITOR, "role": "editor"})
+    give_siret(data["editor_organization"], context)
     territory_passwords = {}
     for level, (name, organization, fullname) in TERRITORY_ADMINS.items():
         password = creds.get(f"{level}_admin_password") or secrets.token_urlsafe(12)

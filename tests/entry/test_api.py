@@ -193,3 +193,26 @@ def test_too_many_rows_at_once_and_unknown_types_are_refused(secretary):
         call("scdl_entry_check", secretary, type="toilettes", rows=[row()])
     with pytest.raises(tk.ValidationError):
         call("scdl_entry_check", secretary, type="deliberations", rows="pas une liste")
+
+
+def test_a_file_deleted_meanwhile_loses_no_row(secretary, commune):
+    """She types in a reopened file; another editor deletes the file: saving
+    says so, keeps her rows, and saving again publishes them as a new file."""
+    from ckan import model
+    from tests.validation.conftest import upload
+    dataset = call("package_create", secretary, type="deliberations", name="delib-2026",
+                   owner_org=commune["id"])
+    first = (",".join(row()) + "\r\n" + ",".join(row().values()) + "\r\n").encode()
+    resource = call("resource_create", secretary, package_id=dataset["id"], format="CSV",
+                    upload=upload(first, "deliberations.csv"))
+    draft = drafts.open_file(model.User.get(secretary["name"]).id, commune["id"],
+                             "deliberations", VERSION, resource)
+    call("scdl_entry_update", secretary, id=draft, rows=[row(DELIB_ID="DEL2026_002")])
+    call("resource_delete", secretary, id=resource["id"])
+    with pytest.raises(tk.ValidationError) as refused:
+        call("scdl_entry_save", secretary, id=draft)
+    assert "deleted meanwhile" in str(refused.value)
+    assert drafts.count(draft) == 2
+    saved = call("scdl_entry_save", secretary, id=draft)
+    assert saved["package_id"] == dataset["id"] and saved["resource_id"] != resource["id"]
+    assert saved["rows"] == 2 and saved["validation_status"] == "success"

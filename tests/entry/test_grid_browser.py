@@ -148,10 +148,10 @@ def test_she_pastes_ten_rows_from_a_semicolon_export(live_server, browser, secre
     page.wait_for_url(re.compile(r"/saisie/"))
     page.locator(".tabulator").wait_for()
     names = [n for n in row() if n not in ("COLL_NOM", "COLL_SIRET")]
-    lines = [";".join(names)]
+    lines = [";".join(names + ["REMARQUE"])]          # a column the schema does not have
     for n in range(1, 11):
         values = row(DELIB_ID=f"DEL2026_{n:03d}", DELIB_DATE=f"{n:02d}/05/2026")
-        lines.append(";".join(values[name] for name in names))
+        lines.append(";".join([values[name] for name in names] + ["à relire"]))
     page.get_by_text("Coller des lignes depuis un tableur").click()
     page.get_by_label("Copiez les lignes dans votre tableur").fill("\n".join(lines))
     page.get_by_role("button", name="Ajouter ces lignes").click()
@@ -159,6 +159,7 @@ def test_she_pastes_ten_rows_from_a_semicolon_export(live_server, browser, secre
         "() => document.querySelectorAll('.tabulator-row').length === 10")
     status = page.locator("#scdl-entry-status").inner_text()
     assert "10 ligne(s) ajoutée(s), 10 valeur(s) convertie(s)" in status
+    assert "Colonnes laissées de côté (le schéma ne les a pas) : REMARQUE." in status
     assert page.locator('.tabulator-row [tabulator-field="DELIB_DATE"]').first.inner_text() \
         == "2026-05-01"
     checked(page)
@@ -199,3 +200,74 @@ def test_on_her_phone_she_types_one_row_at_a_time(live_server, browser, secretar
     page.get_by_role("button", name="Enregistrer le fichier").click()
     page.wait_for_url(re.compile(r"/resource/"))
     assert "Conforme" in page.locator("#validation-report h2").inner_text()
+
+
+def test_her_session_ends_while_she_types_and_nothing_is_lost(live_server, browser,
+                                                              secretary):
+    context = axe_context(browser, width=1280, height=900)
+    page = context.new_page()
+    log_in(page, live_server)
+    page.goto(live_server + "/socle-commun/deliberations/saisir")
+    page.wait_for_url(re.compile(r"/saisie/"))
+    page.get_by_role("button", name="Ajouter une ligne").click()
+    page.locator(".tabulator-row").first.wait_for()
+    wait_saved(page)
+    context.clear_cookies()              # her session ends (timeout, logout elsewhere)
+    edit(page, 0, "DELIB_ID", "DEL2026_001")
+    problem = page.locator("#scdl-entry-problem")
+    problem.wait_for()
+    assert "Votre session a pris fin" in problem.inner_text()
+    assert page.locator('.tabulator-row [tabulator-field="DELIB_ID"]').inner_text() == \
+        "DEL2026_001"                    # still on her screen
+    checked(page)
+    other = context.new_page()           # she logs in again in a new tab
+    log_in(other, live_server)
+    other.close()
+    problem.get_by_role("button", name="Réessayer").click()
+    page.locator("#scdl-entry-status", has_text="Ligne 1 enregistrée").wait_for()
+    wait_saved(page)
+    assert problem.is_hidden()
+    page.reload()
+    page.locator(".tabulator-row").first.wait_for()
+    assert page.locator('.tabulator-row [tabulator-field="DELIB_ID"]').inner_text() == \
+        "DEL2026_001"
+
+
+def test_a_file_of_five_thousand_rows_is_paged(live_server, browser, secretary, commune):
+    from ckan import model
+    from ckanext.opendatalocale.entry import drafts
+    from ckanext.opendatalocale.scdl import catalogue
+    draft = drafts.open_new(model.User.get(secretary["name"]).id, commune["id"],
+                            "deliberations", catalogue().get("deliberations").latest.version)
+    for start in range(0, 5000, 500):
+        drafts.update(draft, [{"id": None, "cells": row(DELIB_ID=f"DEL{n:05d}")}
+                              for n in range(start, start + 500)], [])
+    page = axe_context(browser, width=1280, height=900).new_page()
+    requests_seen = []
+    page.on("request", lambda r: requests_seen.append(r.url)
+            if "scdl_entry_rows" in r.url else None)
+    log_in(page, live_server)
+    page.goto(f"{live_server}/saisie/{draft}")
+    page.locator(".tabulator-row").first.wait_for()
+    assert page.locator(".tabulator-row").count() == 20
+    assert page.evaluate("window.scdlEntryTable.getDataCount()") == 20
+    page.get_by_role("button", name="Dernière").first.click()
+    page.locator('.tabulator-row [tabulator-field="DELIB_ID"]', has_text="DEL04999").wait_for()
+    assert page.evaluate("window.scdlEntryTable.getPage()") == 250
+    assert page.locator(".tabulator-row").count() == 20
+    assert all("size=20" in url for url in requests_seen) and len(requests_seen) == 2
+    checked(page)
+
+
+def test_from_the_dataset_page_she_types_a_new_file(live_server, browser, secretary, commune):
+    helpers.call_action("package_create", context={"user": secretary["name"]},
+                        type="deliberations", name="delib-2026", title="Délibérations 2026",
+                        owner_org=commune["id"])
+    page = axe_context(browser, width=1280, height=900).new_page()
+    log_in(page, live_server)
+    page.goto(f"{live_server}/deliberations/delib-2026")
+    page.get_by_role("button", name="Saisir un nouveau fichier en ligne").click()
+    page.wait_for_url(re.compile(r"/saisie/"))
+    assert "un nouveau fichier de « Délibérations 2026 »" in page.locator(
+        "#scdl-entry .lead").inner_text()
+    assert page.locator("#scdl-entry-title").count() == 0

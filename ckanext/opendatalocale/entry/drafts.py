@@ -30,8 +30,8 @@ from ckanext.opendatalocale.scdl.diagnosis import diagnose, match_header, read_r
 from .model import entry_table, row_table
 
 __all__ = ["MAX_ROWS", "TooLarge", "Unreadable", "open_new", "open_file", "get", "rows",
-           "count", "update", "forget", "write_csv", "file_hash", "upload_path",
-           "blank"]
+           "count", "update", "retarget", "forget", "write_csv", "file_hash",
+           "upload_path", "blank"]
 
 # rows a draft may hold: beyond, a spreadsheet is the tool
 MAX_ROWS = 100_000
@@ -212,6 +212,13 @@ def update(entry_id: str, changed: list[dict[str, Any]], deleted: list[int],
         conn.execute(sa.update(entry_table).where(entry_table.c.id == entry_id)
                      .values(**values))
     return ids
+
+
+def retarget(entry_id: str, package_id: Optional[str]) -> None:
+    """The draft becomes a new file (of ``package_id``, else of a new dataset)."""
+    with _engine().begin() as conn:
+        conn.execute(sa.update(entry_table).where(entry_table.c.id == entry_id).values(
+            resource_id=None, base_hash=None, package_id=package_id, modified=_now()))
 
 
 def forget(entry_id: str) -> None:

@@ -8,7 +8,8 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.opendatalocale.translation import render
 
-__all__ = ["scdl_entry_new_url", "scdl_entry_editable", "scdl_entry_said"]
+__all__ = ["scdl_entry_new_url", "scdl_entry_editable", "scdl_entry_new_file",
+           "scdl_entry_said"]
 
 
 def scdl_entry_new_url(slug: str, organisation: Optional[str] = None) -> str:
@@ -21,6 +22,16 @@ def scdl_entry_editable(resource: dict[str, Any]) -> bool:
     visitor may update."""
     return bool(resource.get("schema") and resource.get("url_type") == "upload"
                 and tk.h.check_access("resource_update", {"id": resource["id"]}))
+
+
+def scdl_entry_new_file(dataset: dict[str, Any]) -> bool:
+    """An SCDL dataset the visitor may add a file to, typed online."""
+    from ckanext.opendatalocale.scdl import UnknownSchema, catalogue
+    try:
+        catalogue().get(dataset.get("type") or "")
+    except UnknownSchema:
+        return False
+    return bool(tk.h.check_access("resource_create", {"package_id": dataset["id"]}))
 
 
 def scdl_entry_said(message: Any) -> str:

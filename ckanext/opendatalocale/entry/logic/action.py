@@ -241,7 +241,14 @@ def _write(context, found: dict[str, Any], entry, path: str) -> dict[str, Any]:
     context = dict(context)
     name = f"{entry.slug}.csv"
     if found["resource_id"]:
-        resource = tk.get_action("resource_show")(dict(context), {"id": found["resource_id"]})
+        try:
+            resource = tk.get_action("resource_show")(dict(context),
+                                                      {"id": found["resource_id"]})
+        except tk.ObjectNotFound:
+            _orphaned(found)
+            raise tk.ValidationError({"id": [tk._(
+                "The file was deleted meanwhile: nothing is lost, your rows stay in this "
+                "draft. Save again to publish them as a new file.")]})
         if drafts.file_hash(drafts.upload_path(resource)) != found["base_hash"]:
             raise tk.ValidationError({"id": [tk._(
                 "Another editor saved this file after you opened it: nothing was "
@@ -273,6 +280,14 @@ def _write(context, found: dict[str, Any], entry, path: str) -> dict[str, Any]:
             raise
     finally:
         upload.close()
+
+
+def _orphaned(found: dict[str, Any]) -> None:
+    """The draft's file (and perhaps its dataset) deleted meanwhile: the draft
+    becomes a new file of its dataset, or of a new dataset."""
+    dataset = model.Package.get(found["package_id"]) if found["package_id"] else None
+    alive = dataset is not None and dataset.state == "active"
+    drafts.retarget(found["id"], package_id=dataset.id if alive and dataset else None)
 
 
 def _default_title(found: dict[str, Any], entry) -> str:

@@ -56,16 +56,32 @@
     retry.textContent = S.retry;
     retry.addEventListener("click", function () {
       problem.hidden = true;
-      Object.keys(pending).forEach(function (key) { saveRow(pending[key]); });
+      // logged in again: the new session has its own CSRF token
+      refreshToken().then(function () {
+        Object.keys(pending).forEach(function (key) { saveRow(pending[key]); });
+      });
     });
     problem.appendChild(retry);
     problem.hidden = false;
   }
 
-  function csrfToken() {
-    var field = document.querySelector("meta[name=csrf_field_name]");
-    var token = field && document.querySelector('meta[name="' + field.content + '"]');
+  function tokenOf(doc) {
+    var field = doc.querySelector("meta[name=csrf_field_name]");
+    var token = field && doc.querySelector('meta[name="' + field.content + '"]');
     return token ? token.content : "";
+  }
+  var token = tokenOf(document);
+  function csrfToken() { return token; }
+
+  /* The page's CSRF token again, from the page as the server now sends it. */
+  function refreshToken() {
+    return fetch(window.location.href, {credentials: "same-origin"})
+      .then(function (response) { return response.text(); })
+      .then(function (html) {
+        var fresh = tokenOf(new DOMParser().parseFromString(html, "text/html"));
+        if (fresh) { token = fresh; }
+      })
+      .catch(function () {});
   }
 
   /* A CKAN action: its result, or a rejection {status, message}. */
