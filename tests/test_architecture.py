@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "ckanext" / "opendatalocale"
-PLUGINS = ("datasets", "dcat", "report", "search", "security", "territories", "validation")
+PLUGINS = ("datasets", "dcat", "entry", "report", "search", "security", "territories",
+           "validation")
 
 
 def _imports(path: Path, source: str | None = None) -> list[tuple[int, str]]:

@@ -16,6 +16,8 @@ from ckan.tests import factories, helpers
 from ckanext.opendatalocale.entry import drafts
 from ckanext.opendatalocale.scdl import catalogue
 
+from tests.validation.test_offline_and_links import files_server  # noqa: F401 (fixture)
+
 from .conftest import SIRET, row
 
 pytestmark = pytest.mark.usefixtures("clean_db")
@@ -216,3 +218,60 @@ def test_a_file_deleted_meanwhile_loses_no_row(secretary, commune):
     saved = call("scdl_entry_save", secretary, id=draft)
     assert saved["package_id"] == dataset["id"] and saved["resource_id"] != resource["id"]
     assert saved["rows"] == 2 and saved["validation_status"] == "success"
+
+
+@pytest.mark.ckan_config("ckanext.opendatalocale.validation.allow_private_addresses", True)
+def test_a_linked_file_is_reopened_and_its_site_never_overwritten(app, secretary, commune,
+                                                                   files_server):  # noqa: F811
+    folder, base = files_server
+    header = ",".join(row())
+    (folder / "delib.csv").write_text(header + "\r\n" + ",".join(row().values()) + "\r\n",
+                                      encoding="utf-8")
+    dataset = call("package_create", secretary, type="deliberations", name="delib-2026",
+                   owner_org=commune["id"])
+    resource = call("resource_create", secretary, package_id=dataset["id"], format="CSV",
+                    url=f"{base}/delib.csv")
+    token = helpers.call_action("api_token_create", context={"user": secretary["name"]},
+                                user=secretary["name"], name="t")["token"]
+    opened = app.post(f"/dataset/delib-2026/resource/{resource['id']}/saisir",
+                      headers={"Authorization": token}, follow_redirects=False)
+    assert opened.status_code == 302 and "/saisie/" in opened.headers["Location"]
+    draft = opened.headers["Location"].rsplit("/", 1)[1]
+    assert call("scdl_entry_rows", secretary, id=draft)["data"][0]["DELIB_ID"] == "DEL2026_001"
+    call("scdl_entry_update", secretary, id=draft, rows=[row(DELIB_ID="DEL2026_002")])
+    # changed on its site meanwhile: not overwritten
+    (folder / "delib.csv").write_text(header + "\r\n" + ",".join(row(DELIB_OBJET="Autre")
+                                                                 .values()) + "\r\n",
+                                      encoding="utf-8")
+    with pytest.raises(tk.ValidationError) as refused:
+        call("scdl_entry_save", secretary, id=draft)
+    assert "Another editor saved this file" in str(refused.value)
+    # opened again, saved: the resource holds the file typed here, the site's unchanged
+    reopened = app.post(f"/dataset/delib-2026/resource/{resource['id']}/saisir",
+                        headers={"Authorization": token}, follow_redirects=False)
+    draft = reopened.headers["Location"].rsplit("/", 1)[1]
+    call("scdl_entry_update", secretary, id=draft, rows=[row(DELIB_ID="DEL2026_003")])
+    saved = call("scdl_entry_save", secretary, id=draft)
+    now = helpers.call_action("resource_show", id=resource["id"])
+    assert now["url_type"] == "upload" and saved["rows"] == 2
+    assert "Autre" in (folder / "delib.csv").read_text(encoding="utf-8")
+
+
+def test_an_internal_address_is_not_downloaded(app, secretary, commune):
+    dataset = call("package_create", secretary, type="deliberations", name="delib-2026",
+                   owner_org=commune["id"])
+    resource = call("resource_create", secretary, package_id=dataset["id"], format="CSV",
+                    url="http://127.0.0.1:9/secret.csv")
+    token = helpers.call_action("api_token_create", context={"user": secretary["name"]},
+                                user=secretary["name"], name="t")["token"]
+    opened = app.post(f"/dataset/delib-2026/resource/{resource['id']}/saisir",
+                      headers={"Authorization": token})
+    assert opened.status_code == 200
+    from bs4 import BeautifulSoup
+    said = " ".join(BeautifulSoup(opened.body, "html.parser").select_one(
+        ".flash-messages").get_text(" ").split())
+    assert "Le fichier lié n'a pas été téléchargé : adresse interne refusée" in said
+    from ckan import model
+    from ckanext.opendatalocale.entry.model import entry_table
+    with model.meta.engine.connect() as conn:
+        assert conn.execute(entry_table.select()).first() is None

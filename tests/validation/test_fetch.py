@@ -9,7 +9,7 @@ import pytest
 from ckan.lib.jobs import Worker
 from ckan.tests import helpers
 
-from ckanext.opendatalocale.validation.fetch import Unfetchable, anywhere, download, is_public
+from ckanext.opendatalocale.fetch import Unfetchable, anywhere, download, is_public
 
 from ..scdl.words import en, fr
 

@@ -105,10 +105,11 @@ def file_hash(path: Optional[str]) -> Optional[str]:
 
 
 def open_file(user_id: str, owner_org: str, slug: str, version: str,
-              resource: dict[str, Any]) -> str:
-    """A draft of an uploaded file, its rows loaded; the person's draft of
-    the same file as it still is, resumed."""
-    path = upload_path(resource)
+              resource: dict[str, Any], path: Optional[str] = None) -> str:
+    """A draft of a resource's file (its upload, or ``path``: a linked file
+    downloaded), its rows loaded; the person's draft of the same file as it
+    still is, resumed."""
+    path = path or upload_path(resource)
     current = file_hash(path)
     if path is None or current is None:
         raise Unreadable(resource["id"])

@@ -18,9 +18,11 @@ def scdl_entry_new_url(slug: str, organisation: Optional[str] = None) -> str:
 
 
 def scdl_entry_editable(resource: dict[str, Any]) -> bool:
-    """A resource whose file the grid can reopen: an uploaded SCDL file the
-    visitor may update."""
-    return bool(resource.get("schema") and resource.get("url_type") == "upload"
+    """A resource whose file the grid can reopen: an SCDL file (uploaded, or
+    linked) the visitor may update."""
+    from .linked import is_link
+    return bool(resource.get("schema")
+                and (resource.get("url_type") == "upload" or is_link(resource))
                 and tk.h.check_access("resource_update", {"id": resource["id"]}))
 
 

@@ -14,7 +14,7 @@ from ckanext.opendatalocale.scdl.entry import grid_columns
 from ckanext.opendatalocale.scdl.territory import code_of_organization
 from ckanext.opendatalocale.translation import render
 
-from . import drafts
+from . import drafts, linked
 from .logic.action import MAX_PAGE
 
 __all__ = ["scdl_entry"]
@@ -107,7 +107,16 @@ def reopen(id: str, resource_id: str):
     entry = _entry_of(dataset["type"])
     version = _version_of(entry, resource)
     try:
-        draft = drafts.open_file(user.id, dataset["owner_org"], entry.slug, version, resource)
+        if linked.is_link(resource):
+            with linked.downloaded(resource) as path:
+                draft = drafts.open_file(user.id, dataset["owner_org"], entry.slug, version,
+                                         resource, path)
+        else:
+            draft = drafts.open_file(user.id, dataset["owner_org"], entry.slug, version,
+                                     resource)
+    except linked.Unfetchable as e:
+        tk.h.flash_error(render(e.message))   # the check's own words: why, what to do
+        return _resource_page(dataset, resource_id)
     except drafts.TooLarge:
         tk.h.flash_error(tk._("This file has more than {num} rows: change it in a spreadsheet "
                               "and upload it.").format(num=drafts.MAX_ROWS))

@@ -37,7 +37,7 @@ from ckanext.opendatalocale.scdl.messages import file_message
 from ckanext.opendatalocale.scdl.validation import Report
 from ckanext.opendatalocale.scdl.wording import Message, Said, said_dict, said_from
 
-from .fetch import TOO_LONG, Unfetchable, anywhere, download, is_public
+from ckanext.opendatalocale.fetch import TOO_LONG, Unfetchable, anywhere, download, is_public
 from .isolated import CheckAborted, OverTime, validate_isolated
 from .model import validation_table
 

@@ -17,7 +17,7 @@ from ckanext.opendatalocale.scdl.entry import check_rows, read_block
 from ckanext.opendatalocale.scdl.text import shortened
 from ckanext.opendatalocale.translation import render
 
-from .. import drafts
+from .. import drafts, linked
 
 __all__ = ["scdl_entry_check", "scdl_entry_rows", "scdl_entry_update", "scdl_entry_paste",
            "scdl_entry_save", "scdl_entry_delete"]
@@ -249,7 +249,7 @@ def _write(context, found: dict[str, Any], entry, path: str) -> dict[str, Any]:
             raise tk.ValidationError({"id": [tk._(
                 "The file was deleted meanwhile: nothing is lost, your rows stay in this "
                 "draft. Save again to publish them as a new file.")]})
-        if drafts.file_hash(drafts.upload_path(resource)) != found["base_hash"]:
+        if _current_hash(resource) != found["base_hash"]:
             raise tk.ValidationError({"id": [tk._(
                 "Another editor saved this file after you opened it: nothing was "
                 "overwritten. Your rows stay in this draft; open the file again to see "
@@ -280,6 +280,21 @@ def _write(context, found: dict[str, Any], entry, path: str) -> dict[str, Any]:
             raise
     finally:
         upload.close()
+
+
+def _current_hash(resource: dict[str, Any]) -> Any:
+    """The content hash of the file the resource holds now (a linked file
+    downloaded again: changed on its site, it is not overwritten either)."""
+    if not linked.is_link(resource):
+        return drafts.file_hash(drafts.upload_path(resource))
+    try:
+        with linked.downloaded(resource) as path:
+            return drafts.file_hash(path)
+    except linked.Unfetchable as e:
+        raise tk.ValidationError({"id": [tk._(
+            "The linked file could not be downloaded to see whether it changed since you "
+            "opened it ({reason}): nothing was overwritten, your rows stay in this "
+            "draft.").format(reason=render(e.message))]})
 
 
 def _orphaned(found: dict[str, Any]) -> None:

@@ -1,4 +1,5 @@
-"""Downloading a linked file, from public addresses only.
+"""Downloading a linked file, from public addresses only: the validation's
+check of a linked file, and online entry reopening one.
 
 A resource's URL is chosen by an editor: fetched naively, it can make the
 jobs worker read the portal's own network (``http://127.0.0.1:8899/secret``,
