@@ -63,6 +63,9 @@ def test_she_types_three_deliberations_corrects_one_and_saves(live_server, brows
         page.get_by_role("button", name="Ajouter une ligne").click()
         page.locator(".tabulator-row").nth(n).wait_for()
         wait_saved(page)
+        # a new row is not called conforme, nor a wall of missing values
+        assert page.locator("#scdl-entry-status").inner_text() == f"Ligne {n + 1} enregistrée."
+        assert page.locator(".scdl-cell-invalid").count() == (1 if n == 2 else 0)
         values = row(DELIB_ID=f"DEL2026_00{n + 1}",
                      VOTE_REEL="26" if n == 1 else "27")
         for column in ("DELIB_ID", "DELIB_DATE", "DELIB_MATIERE_CODE", "DELIB_MATIERE_NOM",
@@ -117,6 +120,9 @@ def test_she_reopens_her_file_and_adds_next_months_deliberation(live_server, bro
                                    upload=upload(content, "deliberations.csv"))
     page = axe_context(browser, width=1280, height=900).new_page()
     log_in(page, live_server)
+    page.goto(f"{live_server}/socle-commun/")     # offered from the socle commun's page too
+    assert page.locator("#type-deliberations").get_by_role(
+        "button", name=re.compile(reopen_button_text())).count() == 1
     page.goto(f"{live_server}/deliberations/delib-2026/resource/{resource['id']}")
     page.get_by_role("button", name=reopen_button_text()).click()
     page.wait_for_url(re.compile(r"/saisie/"))

@@ -198,9 +198,11 @@
               messages.push((name ? name + " : " : "") + m);
             });
           });
+          // « conforme » only for a row the validator found nothing to say of
+          var clean = !Object.keys(errors[key]).length;
           var text = messages.length
             ? fill(S.invalid_row, {row: number, num: messages.length}) + " " + messages.join(" ")
-            : fill(S.valid_row, {row: number});
+            : fill(clean ? S.valid_row : S.saved, {row: number});
           say(said.concat([text]).join(" "));
           listErrors();
           refreshForm();
