@@ -114,7 +114,9 @@
 
   function keyOf(row) {
     var data = row.getData();
-    if (!data._key) { row.update({_key: "k" + (nextKey++)}); }
+    // bookkeeping keys are set on the row's data itself: an update would
+    // render the row again and close the editor she is typing in
+    if (!data._key) { data._key = "k" + (nextKey++); }
     return row.getData()._key;
   }
 
@@ -178,9 +180,10 @@
         if (checked.row_errors.length) { errors[key][""] = checked.row_errors; }
         var update = {};
         Object.keys(checked.conversions).forEach(function (name) {
-          update[name] = checked.values[name];
+          var cell = alive(row) && row.getCell(name);
+          if (cell && !editing(cell)) { update[name] = checked.values[name]; }
         });
-        if (Object.keys(update).length && alive(row)) { row.update(update); }
+        if (Object.keys(update).length) { row.update(update); }
         var body = {id: config.entry, rows: [Object.assign({_id: ids[key] || null},
                                                               checked.values)]};
         return api(config.api.update, body).then(function (saved) {
@@ -188,8 +191,8 @@
           ids[key] = saved.ids[0];
           delete pending[key];
           if (!alive(row)) { return; }
-          if (!row.getData()._id) { row.update({_id: saved.ids[0]}); }
-          row.reformat();
+          if (!row.getData()._id) { row.getData()._id = saved.ids[0]; }
+          markRow(row);
           var number = rowNumber(row);
           var messages = [];
           var visible = shown(row.getData());
@@ -242,6 +245,25 @@
       }
     });
     return kept;
+  }
+
+  /* A cell whose editor is open (she is typing in it). */
+  function editing(cell) {
+    var element = cell.getElement();
+    return element.contains(document.activeElement) && document.activeElement !== element;
+  }
+
+  /* A row's errors marked on its cells, without rendering them again (an
+   * open editor stays open). */
+  function markRow(row) {
+    var visible = shown(row.getData());
+    row.getCells().forEach(function (cell) {
+      var found = visible[cell.getField()];
+      var element = cell.getElement();
+      element.classList.toggle("scdl-cell-invalid", !!found);
+      if (found) { element.setAttribute("title", found.join(" ")); }
+      else { element.removeAttribute("title"); }
+    });
   }
 
   /* What remains to correct on the page, in words, under the grid. */
@@ -349,8 +371,8 @@
   var lastRow = null;
   function leave(row) {
     if (row && row.getData && alive(row) && !row.getData()._left) {
-      row.update({_left: true});
-      row.reformat();
+      row.getData()._left = true;
+      markRow(row);
       listErrors();
     }
   }
@@ -578,7 +600,7 @@
     columns.forEach(function (c) {
       if (!c.locked) { update[c.name] = fields.elements[c.name].value; }
     });
-    update._left = true;
+    row.getData()._left = true;
     row.update(update);
     saveRow(row);
   });
