@@ -49,6 +49,18 @@ class TestChecked:
                                    fq="dataset_type:subventions AND scdl_conformity:conforme"
                                    )["count"] == 1
 
+    def test_a_forgotten_check_leaves_the_index_too(self, add_file):
+        """resource_validation_delete: the dataset is found as "non vérifié",
+        no longer as "invalide"."""
+        resource = add_file(with_french_date(VALID))
+        assert helpers.call_action("package_search",
+                                   fq="scdl_conformity:invalide")["count"] == 1
+        helpers.call_action("resource_validation_delete", resource_id=resource["id"])
+        assert helpers.call_action("package_search",
+                                   fq="scdl_conformity:invalide")["count"] == 0
+        assert helpers.call_action("package_search",
+                                   fq="scdl_conformity:non-valide")["count"] == 1
+
 
 @pytest.mark.usefixtures("clean_db")
 class TestNothingLost:

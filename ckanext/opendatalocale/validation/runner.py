@@ -133,7 +133,8 @@ def status_of(resource_id: str) -> Optional[dict[str, Any]]:
 
 def forget(resource_id: str) -> None:
     """The resource's check forgotten (``resource_validation_delete``): its
-    file counts as never checked, and those who follow statuses are told."""
+    file counts as never checked, those who follow statuses are told, and the
+    dataset's conformity in the search index follows."""
     with _engine().begin() as conn:
         package_id = conn.execute(sa.delete(validation_table).where(
             validation_table.c.resource_id == resource_id).returning(
@@ -141,6 +142,8 @@ def forget(resource_id: str) -> None:
         if package_id is not None:
             STATUS_CHANGED.send(package_id, resource_id=resource_id, status=None,
                                 connection=conn)
+    if package_id is not None:
+        search.rebuild(package_id)   # its conformity in the index: "non vérifié"
 
 
 def statuses_of(package_id: str) -> dict[str, dict[str, Any]]:
