@@ -31,6 +31,18 @@ def _suite_urls(config) -> tuple[str, str]:
             os.environ.get("CKAN_REDIS_URL") or section.get("ckan.redis.url", DEFAULT_REDIS_URL))
 
 
+def _suite_storage(config) -> str:
+    """The suite's ``ckan.storage_path`` (CKAN's environment variable, else
+    test.ini's, ``%(here)s`` being test.ini's folder)."""
+    ini_path = os.path.abspath(config.getoption("ckan_ini", None) or "test.ini")
+    ini = configparser.ConfigParser(interpolation=None)
+    ini.read(ini_path, encoding="utf-8")
+    section = ini["app:main"] if ini.has_section("app:main") else {}
+    path = os.environ.get("CKAN_STORAGE_PATH") or section.get("ckan.storage_path",
+                                                               "%(here)s/test-storage")
+    return path.replace("%(here)s", os.path.dirname(ini_path))
+
+
 def worker_urls(database: str, redis: str, worker: str) -> tuple[str, str]:
     """A pytest-xdist worker's own database (``<database>_gw0``…) and Redis
     database (the suite's number plus the worker's: 1, 2… for `make test`)."""
@@ -80,6 +92,9 @@ def pytest_configure(config):
         database, redis = worker_urls(database, redis, worker)
         os.environ["CKAN_SQLALCHEMY_URL"] = database
         os.environ["CKAN_REDIS_URL"] = redis
+        # and its own file storage: a test that checks what a request wrote
+        # must not see another worker's uploads
+        os.environ["CKAN_STORAGE_PATH"] = os.path.join(_suite_storage(config), worker)
     elif getattr(config.option, "dist", "no") != "no" and not config.option.collectonly:
         for number in range(len(config.option.tx or [])):
             _copy_database(database, worker_urls(database, redis, f"gw{number}")[0])

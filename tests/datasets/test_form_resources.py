@@ -43,7 +43,10 @@ def resources(name: str) -> list[dict]:
 
 
 def stored_files(path: str) -> set[str]:
-    return {os.path.join(d, f) for d, _, files in os.walk(path) for f in files}
+    """The uploads in the storage (its resources/ folder: not the web assets
+    and script translations a first page builds there)."""
+    return {os.path.join(d, f) for d, _, files in os.walk(os.path.join(path, "resources"))
+            for f in files}
 
 
 @pytest.mark.usefixtures("clean_db")

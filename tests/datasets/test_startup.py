@@ -21,8 +21,10 @@ print(sorted(name for name in app._wsgi_app.blueprints))
 
 
 def blueprints(ini: Path) -> str:
+    # the ini's storage path, not a test worker's (tests/conftest.py sets one)
+    env = {k: v for k, v in os.environ.items() if k != "CKAN_STORAGE_PATH"}
     result = subprocess.run([sys.executable, "-c", PROBE.format(ini=str(ini))],
-                            capture_output=True, text=True, env=dict(os.environ), cwd=ROOT)
+                            capture_output=True, text=True, env=env, cwd=ROOT)
     assert result.returncode == 0 or "CkanConfigurationException" in result.stderr, result.stderr
     return result.stdout + result.stderr
 
