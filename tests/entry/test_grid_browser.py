@@ -277,3 +277,22 @@ def test_from_the_dataset_page_she_types_a_new_file(live_server, browser, secret
     assert "un nouveau fichier de « Délibérations 2026 »" in page.locator(
         "#scdl-entry .lead").inner_text()
     assert page.locator("#scdl-entry-title").count() == 0
+
+
+def test_a_row_added_before_the_rows_arrive_stays(live_server, browser, secretary):
+    """She clicks "Ajouter une ligne" as soon as the page shows, while its
+    rows are still on their way (a slow network): the row is kept."""
+    page = axe_context(browser, width=1280, height=900).new_page()
+    log_in(page, live_server)
+
+    def slowly(route):
+        page.wait_for_timeout(1500)
+        route.continue_()
+    page.route(re.compile(r"scdl_entry_rows"), slowly)
+    page.goto(live_server + "/socle-commun/deliberations/saisir", wait_until="domcontentloaded")
+    page.get_by_role("button", name="Ajouter une ligne").click()
+    page.locator(".tabulator-row").first.wait_for()
+    wait_saved(page)
+    page.wait_for_timeout(500)
+    assert page.locator(".tabulator-row").count() == 1
+    assert page.locator("#scdl-entry-status").inner_text() == "Ligne 1 enregistrée."

@@ -429,8 +429,12 @@
     return row;
   }
 
+  /* The first page of rows, loaded: a row added before it arrives would be
+   * wiped by it (a quick click on "Ajouter une ligne" as the page opens). */
+  var firstPage = new Promise(function (resolve) { table.on("dataProcessed", resolve); });
+
   function addRow() {
-    return flush().then(function () {
+    return firstPage.then(flush).then(function () {
       var last = Math.max(1, Math.ceil((total + 1) / config.page_size));
       return (table.getPage() === last) ? null : table.setPage(last);
     }).then(function () {
