@@ -67,6 +67,20 @@ def run_checks(resource_id: str) -> None:
         runner.run(resource_id, synchronous=True)
 
 
+def publish_with_file(page, title: str, name: str, path) -> dict:
+    """From the dataset form: her title, "Ajouter des données", her file from
+    her computer, "Terminer"; the resource once its check has run."""
+    type_title(page, title)
+    page.get_by_role("button", name=re.compile("Ajouter des données")).click()
+    page.wait_for_url(re.compile(r"/resource/new"))
+    choose_file(page, path)
+    page.get_by_role("button", name="Terminer").click()
+    page.wait_for_url(re.compile(rf"/subventions/{name}$"))
+    [resource] = helpers.call_action("package_show", id=name)["resources"]
+    run_checks(resource["id"])
+    return resource
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_the_secretary_publishes_her_subventions(live_server, browser, ille_et_vilaine,
                                                  tmp_path, size):
@@ -93,16 +107,8 @@ def test_the_secretary_publishes_her_subventions(live_server, browser, ille_et_v
         "Cesson-Sévigné"
     assert page.locator("#field-private option:checked").inner_text() == "Publique"
     checked(page)
-    type_title(page, "Subventions 2026")
-    page.get_by_role("button", name=re.compile("Ajouter des données")).click()
-
     # her file, from her computer
-    page.wait_for_url(re.compile(r"/resource/new"))
-    choose_file(page, wrong)
-    page.get_by_role("button", name="Terminer").click()
-    page.wait_for_url(re.compile(r"/subventions/subventions-2026$"))
-    [resource] = helpers.call_action("package_show", id="subventions-2026")["resources"]
-    run_checks(resource["id"])
+    resource = publish_with_file(page, "Subventions 2026", "subventions-2026", wrong)
 
     # the report, in words
     page.goto(live_server + f"/subventions/subventions-2026/resource/{resource['id']}")
@@ -153,14 +159,7 @@ def test_the_agent_publishes_for_a_commune(live_server, browser, ille_et_vilaine
 
     page.wait_for_url(re.compile(r"/subventions/new"))
     assert page.locator("#field-organizations option:checked").inner_text() == "Clayes"
-    type_title(page, "Subventions de Clayes")
-    page.get_by_role("button", name=re.compile("Ajouter des données")).click()
-    page.wait_for_url(re.compile(r"/resource/new"))
-    choose_file(page, file)
-    page.get_by_role("button", name="Terminer").click()
-    page.wait_for_url(re.compile(r"/subventions/subventions-de-clayes$"))
-    [resource] = helpers.call_action("package_show", id="subventions-de-clayes")["resources"]
-    run_checks(resource["id"])
+    publish_with_file(page, "Subventions de Clayes", "subventions-de-clayes", file)
 
     page.reload()
     assert page.locator(".dataset-published-by").inner_text().strip() == \
@@ -232,14 +231,7 @@ def test_the_secretary_lets_the_portal_correct_her_file(live_server, browser, il
     page.goto(live_server + "/socle-commun/")
     page.locator("#type-subventions").get_by_role("link", name=re.compile("^Publier")).click()
     page.wait_for_url(re.compile(r"/subventions/new"))
-    type_title(page, "Subventions saisies")
-    page.get_by_role("button", name=re.compile("Ajouter des données")).click()
-    page.wait_for_url(re.compile(r"/resource/new"))
-    choose_file(page, typed)
-    page.get_by_role("button", name="Terminer").click()
-    page.wait_for_url(re.compile(r"/subventions/subventions-saisies$"))
-    [resource] = helpers.call_action("package_show", id="subventions-saisies")["resources"]
-    run_checks(resource["id"])
+    resource = publish_with_file(page, "Subventions saisies", "subventions-saisies", typed)
 
     # the report offers the correction; nothing has changed yet
     page.goto(live_server + f"/subventions/subventions-saisies/resource/{resource['id']}")

@@ -57,11 +57,6 @@ def scdl_validation_unreachable(resource_id: str) -> Optional[str]:
     return render(found) if found else None
 
 
-def _table_schema(schema_url: Optional[str]) -> dict[str, Any]:
-    resolved = runner.schema_of({"schema": schema_url})
-    return resolved[1].table_schema() if resolved else {"fields": []}
-
-
 def scdl_validation_groups(validation: dict[str, Any]) -> list[dict[str, Any]]:
     """The report's errors grouped by column, then by kind of error, in
     words: where (« Lignes 2, 3 et 5 »), what, and one example."""
@@ -69,7 +64,7 @@ def scdl_validation_groups(validation: dict[str, Any]) -> list[dict[str, Any]]:
     if not report:
         return []
     return _said_groups(by_column(Report.from_dict(report),
-                                  _table_schema(validation.get("schema_url"))))
+                                  runner.table_schema_of(validation.get("schema_url"))))
 
 
 def _said_groups(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -156,7 +151,7 @@ def scdl_repair_preview(row: dict[str, Any]) -> dict[str, Any]:
     examples, and the errors that would remain (as the report groups them)."""
     from ckanext.opendatalocale.scdl import repair_report as words
     summary = row.get("summary") or {}
-    table_schema = _table_schema(row.get("schema_url"))
+    table_schema = runner.table_schema_of(row.get("schema_url"))
     rules = words.by_rule(summary, table_schema)
     for rule in rules:
         rule["label"] = render(rule["label"])

@@ -261,14 +261,6 @@ def repaired_name(resource: dict[str, Any]) -> str:
     return f"{stem or 'donnees'}.csv"
 
 
-def _file_hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def publish(context: dict[str, Any], resource_id: str) -> dict[str, Any]:
     """Put the prepared correction in the resource (with the rights of
     ``resource_update``) and keep the file it replaces as its original; the
@@ -295,7 +287,7 @@ def publish(context: dict[str, Any], resource_id: str) -> dict[str, Any]:
     kept = original.with_name(original.name + ".new")
     try:
         repaired = folder / _REPAIRED
-        repaired_hash = _file_hash(repaired)
+        repaired_hash = runner._hash(str(repaired))
         kept.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(folder / _SOURCE, kept)
     except OSError:   # the working folder lost (a cleaned disk): nothing changed

@@ -41,7 +41,8 @@ from ckanext.opendatalocale.fetch import TOO_LONG, Unfetchable, anywhere, downlo
 from .isolated import CheckAborted, OverTime, validate_isolated
 from .model import validation_table
 
-__all__ = ["CREATED", "RUNNING", "SUCCESS", "FAILURE", "ERROR", "schema_of", "schedule",
+__all__ = ["CREATED", "RUNNING", "SUCCESS", "FAILURE", "ERROR", "schema_of",
+           "table_schema_of", "schedule",
            "run", "status_of", "statuses_of", "forget", "job", "limits"]
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,13 @@ def schema_of(resource: dict[str, Any]):
     """The (entry, version) of the resource's canonical schema URL, or None."""
     url = resource.get("schema")
     return catalogue().resolve_url(url) if isinstance(url, str) and url else None
+
+
+def table_schema_of(schema_url: Optional[str]) -> dict[str, Any]:
+    """The Table Schema a stored check or correction was made against (no
+    field for a schema this portal no longer knows)."""
+    resolved = schema_of({"schema": schema_url})
+    return resolved[1].table_schema() if resolved else {"fields": []}
 
 
 def _engine():

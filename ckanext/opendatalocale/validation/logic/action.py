@@ -6,7 +6,7 @@ import logging
 import os
 import tempfile
 from contextlib import contextmanager
-from typing import Any, Iterator, Optional
+from typing import Any, Iterator
 
 from werkzeug.datastructures import FileStorage
 
@@ -87,11 +87,6 @@ def resource_validation_delete(context, data_dict: dict[str, Any]) -> None:
     runner.forget(resource["id"])
 
 
-def _table_schema(schema_url: Optional[str]) -> dict[str, Any]:
-    resolved = runner.schema_of({"schema": schema_url})
-    return resolved[1].table_schema() if resolved else {"fields": []}
-
-
 def _repair_shown(resource: dict[str, Any]) -> dict[str, Any]:
     row = repairs.state(resource["id"])
     validation = runner.status_of(resource["id"])
@@ -107,7 +102,7 @@ def _repair_shown(resource: dict[str, Any]) -> dict[str, Any]:
                                      resource_id=resource["id"], _external=True)}}
     if row:
         shown.update(
-            repair=repair_json(row["summary"], _table_schema(row["schema_url"])),
+            repair=repair_json(row["summary"], runner.table_schema_of(row["schema_url"])),
             error=render(row["error"]) if row["error"] is not None else None,
             error_key=key_of(row["error"]),
             created=row["created"].isoformat() if row["created"] else None,
