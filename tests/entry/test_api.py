@@ -275,3 +275,33 @@ def test_an_internal_address_is_not_downloaded(app, secretary, commune):
     from ckanext.opendatalocale.entry.model import entry_table
     with model.meta.engine.connect() as conn:
         assert conn.execute(entry_table.select()).first() is None
+
+
+@pytest.mark.parametrize("text, said", [
+    ("DELIB_ID\nD1\x00\n", "cannot be pasted"),
+    ("DELIB_ID\n" + "D1\n" * 3_000_000, "cannot be pasted"),
+    ("   \n\n", "Paste the rows"),
+], ids=["nul", "over-5-MB", "blank"])
+def test_a_hostile_pasted_block_is_refused_and_adds_nothing(secretary, commune, text, said):
+    draft = new_draft(secretary, commune)
+    with pytest.raises(tk.ValidationError) as refused:
+        call("scdl_entry_paste", secretary, id=draft, text=text)
+    assert said in str(refused.value)
+    assert drafts.count(draft) == 0
+
+
+def test_a_script_in_a_pasted_cell_or_a_title_stays_text(app, secretary, commune):
+    draft = new_draft(secretary, commune)
+    script = "<script>alert(1)</script>"
+    call("scdl_entry_paste", secretary, id=draft,
+         text="DELIB_ID;DELIB_OBJET\nD1;" + script + "\n")
+    assert call("scdl_entry_rows", secretary, id=draft)["data"][0]["DELIB_OBJET"] == script
+    call("scdl_entry_update", secretary, id=draft, rows=[], title=script)
+    token = helpers.call_action("api_token_create", context={"user": secretary["name"]},
+                                user=secretary["name"], name="t")["token"]
+    page = app.get(f"/saisie/{draft}", headers={"Authorization": token}).body
+    assert script not in page.split('id="scdl-entry-config"')[0]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    # the grid's settings are JSON in a data block: no tag can close it
+    config = page.split('id="scdl-entry-config">')[1].split("</script>")[0]
+    assert "<script" not in config
