@@ -58,6 +58,8 @@ setup(
             "ckanext.opendatalocale.security.plugin:SecurityPlugin",
             "opendatalocale_entry = "
             "ckanext.opendatalocale.entry.plugin:EntryPlugin",
+            "opendatalocale_tables = "
+            "ckanext.opendatalocale.tables.plugin:TablesPlugin",
         ],
         # ckanext-dcat's RDF profiles (ckanext.dcat.rdf.profiles)
         "ckan.rdf.profiles": [

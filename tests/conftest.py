@@ -13,7 +13,7 @@ import pytest
 # plugins with alembic migrations, in the order they must be applied
 MIGRATED_PLUGINS = ("activity", "opendatalocale_search", "opendatalocale_validation",
                     "opendatalocale_territories", "opendatalocale_report",
-                    "opendatalocale_entry")
+                    "opendatalocale_entry", "opendatalocale_tables")
 
 
 DEFAULT_DB_URL = "postgresql://postgres@127.0.0.1:5432/opendatalocale_test"
@@ -88,6 +88,7 @@ def pytest_configure(config):
                             "the database and Redis though its imports do not show it")
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     database, redis = _suite_urls(config)
+    with_ckan = config.pluginmanager.has_plugin("ckan")
     if worker:
         database, redis = worker_urls(database, redis, worker)
         os.environ["CKAN_SQLALCHEMY_URL"] = database
@@ -97,7 +98,39 @@ def pytest_configure(config):
         os.environ["CKAN_STORAGE_PATH"] = os.path.join(_suite_storage(config), worker)
     elif getattr(config.option, "dist", "no") != "no" and not config.option.collectonly:
         for number in range(len(config.option.tx or [])):
-            _copy_database(database, worker_urls(database, redis, f"gw{number}")[0])
+            copy = worker_urls(database, redis, f"gw{number}")[0]
+            _copy_database(database, copy)
+            if with_ckan:
+                _ensure_datastore(copy)
+    elif with_ckan and not config.option.collectonly:
+        _ensure_datastore(database)
+    if with_ckan:
+        write, read = datastore_urls(database)
+        os.environ["CKAN_DATASTORE_WRITE_URL"] = write
+        os.environ["CKAN_DATASTORE_READ_URL"] = read
+
+
+DATASTORE_READER = "datastore_ro"
+
+
+def datastore_urls(database: str) -> tuple[str, str]:
+    """The DataStore of a test database: ``<database>_datastore``, written as
+    the database's own role and read as the read-only ``datastore_ro``."""
+    parts = urlsplit(database)
+    path = f"{parts.path}_datastore"
+    netloc = parts.netloc.rpartition("@")[2]
+    return (urlunsplit(parts._replace(path=path)),
+            urlunsplit(parts._replace(path=path, netloc=f"{DATASTORE_READER}@{netloc}")))
+
+
+def _ensure_datastore(database: str) -> None:
+    """The DataStore database and its read-only role (tools/ensure_datastore.py)."""
+    import importlib.util
+    tool = Path(__file__).resolve().parent.parent / "tools" / "ensure_datastore.py"
+    spec = importlib.util.spec_from_file_location("ensure_datastore", tool)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.ensure(database, *datastore_urls(database))
 
 
 # each plugin's alembic version as the suite's last migration left it

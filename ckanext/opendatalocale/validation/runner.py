@@ -71,7 +71,8 @@ def _job_seconds() -> int:
 # ckanext-validation's statuses (its API is kept)
 CREATED, RUNNING, SUCCESS, FAILURE, ERROR = "created", "running", "success", "failure", "error"
 # sent inside the transaction writing a status (sender: the dataset's id;
-# resource_id, status, connection): the observatoire's summary follows it there
+# resource_id, status, file_hash — the checked file's, for a verdict —, connection):
+# the observatoire's summary follows it there, the DataStore tables load after it
 STATUS_CHANGED = tk.signals.ckanext.signal("opendatalocale_validation_status_changed")
 
 
@@ -104,7 +105,7 @@ def _save(resource_id: str, package_id: str, **values: Any) -> None:
     with _engine().begin() as conn:
         conn.execute(statement)
         STATUS_CHANGED.send(package_id, resource_id=resource_id, status=values["status"],
-                            connection=conn)
+                            file_hash=values.get("file_hash"), connection=conn)
 
 
 def _error_of(stored: Optional[str]) -> Optional[Said]:

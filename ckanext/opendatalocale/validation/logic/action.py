@@ -69,6 +69,8 @@ def resource_validation_show(context, data_dict: dict[str, Any]) -> dict[str, An
     return {
         "id": validation["resource_id"], "resource_id": validation["resource_id"],
         "status": validation["status"], "schema": validation["schema_url"],
+        # the checked file's SHA-256 (none when it could not be read)
+        "file_hash": validation.get("file_hash"),
         "report": report_json(validation["report"]),
         "error": render(validation["error"]) if validation["error"] is not None else None,
         "error_key": key_of(validation["error"]),
