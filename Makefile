@@ -10,19 +10,26 @@ DB_URL ?= postgresql://postgres@127.0.0.1:5432/opendatalocale
 REDIS_URL ?= redis://127.0.0.1:6379/0
 TEST_DB_URL ?= postgresql://postgres@127.0.0.1:5432/opendatalocale_test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
+# CKAN's DataStore: its own database, written as the main role, read as a read-only one
+DATASTORE_URL ?= postgresql://postgres@127.0.0.1:5432/opendatalocale_datastore
+DATASTORE_READ_URL ?= postgresql://datastore_ro@127.0.0.1:5432/opendatalocale_datastore
 SITE_URL ?= http://$(HOST):$(PORT)
 # where make serve keeps its state (the bench points them elsewhere)
 CONFIG ?= ckan.ini
 STORAGE ?= $(CURDIR)/storage
 CREDENTIALS ?= $(CURDIR)/demo-credentials.txt
 CKAN := $(BIN)/ckan -c $(CONFIG)
-TEST_ENV := CKAN_SQLALCHEMY_URL=$(TEST_DB_URL) CKAN_REDIS_URL=$(TEST_REDIS_URL)
+# a test database's DataStore is <name>_datastore (tests/conftest.py says the same)
+TEST_DATASTORE_URL = $(TEST_DB_URL)_datastore
+TEST_DATASTORE_READ_URL = $(subst postgres@,datastore_ro@,$(TEST_DB_URL))_datastore
+TEST_ENV := CKAN_SQLALCHEMY_URL=$(TEST_DB_URL) CKAN_REDIS_URL=$(TEST_REDIS_URL) \
+	CKAN_DATASTORE_WRITE_URL=$(TEST_DATASTORE_URL) CKAN_DATASTORE_READ_URL=$(TEST_DATASTORE_READ_URL)
 # the Code officiel géographique (npm) and the département the demo loads
 COG_VERSION := 6.0.0
 COG := .cog/node_modules/@etalab/decoupage-administratif/data
 DEPARTEMENT ?= 35
 
-.PHONY: serve serve-prod bench-load test test-fast install install-test config database demo cog bench-territories bench-report bench-dcat bench-search bench-validation bench-parity bench-repair i18n clean-venv mypy test-ckan-core
+.PHONY: serve serve-prod bench-load test test-datastore test-fast install install-test config database demo cog bench-territories bench-report bench-dcat bench-search bench-validation bench-parity bench-repair i18n clean-venv mypy test-ckan-core
 
 ## serve: install, configure, migrate, load the demo and serve it in French (demo server)
 serve: install config database demo
@@ -46,7 +53,8 @@ serve-prod: install config database
 
 ## test: the same set-up on a test database, then the whole suite
 test: install-test
-	$(BIN)/python tools/ensure_database.py "$(TEST_DB_URL)"
+	$(BIN)/python tools/ensure_datastore.py "$(TEST_DB_URL)" "$(TEST_DATASTORE_URL)" "$(TEST_DATASTORE_READ_URL)"
+	@# (each pytest-xdist worker's own copy and its DataStore: tests/conftest.py)
 	$(TEST_ENV) $(BIN)/ckan -c test.ini db upgrade
 	bash tools/ensure_chromium.sh
 	bash tools/ensure_axe.sh
@@ -100,9 +108,13 @@ config: install
 		"ckan.site_url = $(SITE_URL)" \
 		"ckan.site_id = opendatalocale" \
 		"ckan.site_title = Portail open data du territoire" \
-		"ckan.plugins = activity opendatalocale_security image_view text_view opendatalocale_search scheming_datasets opendatalocale_datasets opendatalocale_validation opendatalocale_territories opendatalocale_report opendatalocale_entry dcat opendatalocale_dcat" \
+		"ckan.plugins = activity datastore datatables_view opendatalocale_security image_view text_view opendatalocale_search scheming_datasets opendatalocale_datasets opendatalocale_validation opendatalocale_tables opendatalocale_territories opendatalocale_report opendatalocale_entry dcat opendatalocale_dcat" \
 		"ckan.search.show_all_types = true" \
-		"ckan.views.default_views = image_view text_view" \
+		"ckan.views.default_views = image_view text_view datatables_view" \
+		"ckan.datastore.write_url = $(DATASTORE_URL)" \
+		"ckan.datastore.read_url = $(DATASTORE_READ_URL)" \
+		"ckan.datastore.sqlsearch.enabled = true" \
+		"ckan.datastore.default_fts_lang = french" \
 		"ckan.locale_default = fr" \
 		"ckan.locales_offered = fr en" \
 		"ckan.display_timezone = Europe/Paris" \
@@ -121,6 +133,7 @@ config: install
 
 database: config
 	$(BIN)/python tools/ensure_database.py "$(DB_URL)"
+	$(BIN)/python tools/ensure_datastore.py "$(DB_URL)" "$(DATASTORE_URL)" "$(DATASTORE_READ_URL)"
 	$(CKAN) db upgrade
 
 demo: database cog
@@ -128,6 +141,12 @@ demo: database cog
 	$(BIN)/python demo/load.py $(CONFIG) $(SITE_URL) $(CREDENTIALS)
 	@# the observatoire's summary of a demo database older than its migration
 	$(CKAN) opendatalocale report rebuild
+	@# the DataStore tables of conformant files checked before the tables plugin
+	$(CKAN) opendatalocale tables load --all
+
+## test-datastore: the DataStore test.ini names by default (benchmarks that start CKAN on test.ini)
+test-datastore: install
+	$(BIN)/python tools/ensure_datastore.py "$(TEST_DB_URL)" "$(TEST_DATASTORE_URL)" "$(TEST_DATASTORE_READ_URL)"
 
 ## cog: the Code officiel géographique, from npm (@etalab/decoupage-administratif)
 cog: $(COG)/communes.json
@@ -141,7 +160,7 @@ $(COG)/communes.json:
 ## bench-territories: France loaded on a new database, rerun, naive loop, organisation pages (see README)
 # its own database, created here for the app to start, then dropped and created again
 # by run.py before each round (not opendatalocale_bench: bench-search's datasets stay)
-bench-territories: install-test cog
+bench-territories: install-test cog test-datastore
 	$(BIN)/python tools/ensure_database.py "$(BENCH_TERRITORIES_DB_URL)"
 	$(BENCH_TERRITORIES_ENV) $(BIN)/ckan -c test.ini db upgrade
 	$(BENCH_TERRITORIES_ENV) $(BIN)/python bench/territories/run.py $(COG)
@@ -153,7 +172,7 @@ BENCH_TERRITORIES_ENV := CKAN_SQLALCHEMY_URL=$(BENCH_TERRITORIES_DB_URL) \
 
 ## bench-report: the observatoire on all of France and 100 000 datasets (see README)
 # its own database, dropped and created again by run.py before each round
-bench-report: install-test cog
+bench-report: install-test cog test-datastore
 	$(BIN)/python tools/ensure_database.py "$(BENCH_REPORT_DB_URL)"
 	$(BENCH_REPORT_ENV) $(BIN)/ckan -c test.ini db upgrade
 	$(BENCH_REPORT_ENV) $(BIN)/python bench/report/run.py $(COG)
@@ -162,13 +181,13 @@ BENCH_REPORT_DB_URL ?= postgresql://postgres@127.0.0.1:5432/opendatalocale_bench
 BENCH_REPORT_ENV := CKAN_SQLALCHEMY_URL=$(BENCH_REPORT_DB_URL) CKAN_REDIS_URL=$(BENCH_REDIS_URL)
 
 ## bench-search: search benchmark at 10 000 and 100 000 datasets (see README)
-bench-search: install-test
+bench-search: install-test test-datastore
 	$(BIN)/python tools/ensure_database.py "$(BENCH_DB_URL)"
 	$(BENCH_ENV) $(BIN)/ckan -c test.ini db upgrade
 	$(BENCH_ENV) $(BIN)/python bench/search/run.py $(BENCH_SIZES)
 
 ## bench-dcat: the DCAT catalogue pages with 1 000 SCDL datasets (see README)
-bench-dcat: install-test cog
+bench-dcat: install-test cog test-datastore
 	$(BIN)/python tools/ensure_database.py "$(BENCH_DCAT_DB_URL)"
 	$(BENCH_DCAT_ENV) $(BIN)/ckan -c test.ini db upgrade
 	$(BENCH_DCAT_ENV) $(BIN)/python bench/dcat/run.py $(COG)
@@ -186,7 +205,10 @@ bench-load: install cog
 	rm -rf $(BENCH_LOAD_DIR) && mkdir -p $(BENCH_LOAD_DIR)
 	$(MAKE) -s -o install demo CONFIG=$(BENCH_LOAD_DIR)/ckan.ini STORAGE=$(BENCH_LOAD_DIR)/storage \
 		CREDENTIALS=$(BENCH_LOAD_DIR)/demo-credentials.txt \
-		DB_URL=$(BENCH_LOAD_DB_URL) REDIS_URL=$(BENCH_LOAD_REDIS_URL) > $(BENCH_LOAD_DIR)/setup.log 2>&1
+		DB_URL=$(BENCH_LOAD_DB_URL) REDIS_URL=$(BENCH_LOAD_REDIS_URL) \
+		DATASTORE_URL=$(BENCH_LOAD_DB_URL)_datastore \
+		DATASTORE_READ_URL=$(subst postgres@,datastore_ro@,$(BENCH_LOAD_DB_URL))_datastore \
+		> $(BENCH_LOAD_DIR)/setup.log 2>&1
 	$(BIN)/python bench/load/run.py $(BENCH_LOAD_DIR)
 
 BENCH_LOAD_DB_URL ?= postgresql://postgres@127.0.0.1:5432/opendatalocale_bench_load
