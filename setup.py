@@ -60,6 +60,8 @@ setup(
             "ckanext.opendatalocale.entry.plugin:EntryPlugin",
             "opendatalocale_tables = "
             "ckanext.opendatalocale.tables.plugin:TablesPlugin",
+            "opendatalocale_consolidation = "
+            "ckanext.opendatalocale.consolidation.plugin:ConsolidationPlugin",
         ],
         # ckanext-dcat's RDF profiles (ckanext.dcat.rdf.profiles)
         "ckan.rdf.profiles": [

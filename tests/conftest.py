@@ -13,7 +13,8 @@ import pytest
 # plugins with alembic migrations, in the order they must be applied
 MIGRATED_PLUGINS = ("activity", "opendatalocale_search", "opendatalocale_validation",
                     "opendatalocale_territories", "opendatalocale_report",
-                    "opendatalocale_entry", "opendatalocale_tables")
+                    "opendatalocale_entry", "opendatalocale_tables",
+                    "opendatalocale_consolidation")
 
 
 DEFAULT_DB_URL = "postgresql://postgres@127.0.0.1:5432/opendatalocale_test"

@@ -5,7 +5,8 @@ In a CKAN 2.11.6 app with the plugins ``datastore xloader`` (the ini run.py
 writes): an organisation, a dataset and a resource (a link: the loader is
 given the file's path, as its job is after downloading it). Search indexing
 is switched off in this process (there is no Solr here: CKAN's
-``dispatch_by_operation`` made a no-op, and a package search answers none),
+``dispatch_by_operation`` and ``index_package`` made no-ops, and a package
+search answers none),
 which touches nothing the loaders do.
 
 PATH ``csv``: what xloader's job runs for its COPY path (``direct_load`` in
@@ -89,8 +90,12 @@ def main() -> None:
     # no Solr in the bench: nothing indexed, searches (an organisation's
     # dataset count) answer none
     search.dispatch_by_operation = lambda *a, **k: None
-    search.query.PackageSearchQuery.run = lambda self, query, *a, **k: {
-        "count": 0, "results": [], "facets": {}}
+
+    def no_search(self, query, *args, **kwargs):
+        self.count, self.results, self.facets = 0, [], {}
+        return {"count": 0, "results": [], "facets": {}}
+    search.query.PackageSearchQuery.run = no_search
+    search.index.PackageSearchIndex.index_package = lambda *a, **k: None
     logger = logging.getLogger("bench-xloader")
     logger.setLevel(logging.WARNING)
 

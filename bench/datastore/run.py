@@ -316,6 +316,11 @@ def main() -> None:
                (("ours", ours), ("load_csv", csv_runs), ("load_table", [table] if table else []))
                if r and "indexes" in r[0]}
     print(f"indexes on the table: {indexes}")
+    for name, results in (("ours", ours), ("xloader load_csv", csv_runs),
+                          ("xloader load_table", [table] if table else [])):
+        if results and results[0].get("columns"):
+            print(f"columns, {name}: " + ", ".join(
+                f"{c} {t.replace(' without time zone', '')}" for c, t in results[0]["columns"]))
     print_phases("ours", ours)
     print_phases("xloader load_csv", csv_runs)
     if table is not None:

@@ -69,24 +69,28 @@ def _text(cell: Any) -> str:
     return "" if cell is None else str(cell)
 
 
-def _converter(field: dict[str, Any]) -> Callable[[Any], Optional[str]]:
+def _converter(field: dict[str, Any], schema_form: bool = False
+               ) -> Callable[[Any], Optional[str]]:
     """A function from a cell (a CSV's text, a workbook's value) to the text
-    PostgreSQL reads, None for an empty cell (NULL)."""
+    PostgreSQL reads (``schema_form``: the text the schema itself writes,
+    for a CSV file), None for an empty cell (NULL)."""
     kind = field.get("type", "string")
     if kind == "boolean":
-        true = set(field.get("trueValues", _DEFAULT_TRUE))
-        false = set(field.get("falseValues", _DEFAULT_FALSE))
+        trues = list(field.get("trueValues", _DEFAULT_TRUE))
+        falses = list(field.get("falseValues", _DEFAULT_FALSE))
+        true, false = set(trues), set(falses)
+        yes, no = (trues[0], falses[0]) if schema_form else ("true", "false")
 
         def boolean(cell: Any) -> Optional[str]:
             if isinstance(cell, bool):
-                return "true" if cell else "false"
+                return yes if cell else no
             text = _text(cell).strip()
             if not text:
                 return None
             if text in true:
-                return "true"
+                return yes
             if text in false:
-                return "false"
+                return no
             raise NotATable(f"{field['name']}: {text[:50]!r} is no boolean")
         return boolean
     if kind in ("integer", "year"):
@@ -99,7 +103,7 @@ def _converter(field: dict[str, Any]) -> Callable[[Any], Optional[str]]:
     if kind == "number":
         def number(cell: Any) -> Optional[str]:
             text = _text(cell).strip()
-            return _SPECIAL_NUMBERS.get(text, text) or None
+            return (text if schema_form else _SPECIAL_NUMBERS.get(text, text)) or None
         return number
     if kind == "date":
         def date(cell: Any) -> Optional[str]:
@@ -125,9 +129,12 @@ def _converter(field: dict[str, Any]) -> Callable[[Any], Optional[str]]:
     return text
 
 
-def rows(path: str | Path, table_schema: dict[str, Any]) -> Iterator[list[Optional[str]]]:
+def rows(path: str | Path, table_schema: dict[str, Any],
+         schema_form: bool = False) -> Iterator[list[Optional[str]]]:
     """The file's rows as the table's: one value (or None) per schema field,
-    in the schema's order. Raises NotATable for a file that is no table."""
+    in the schema's order, as PostgreSQL reads them (``schema_form``: as the
+    schema writes them, « oui »/« non » and all). Raises NotATable for a file
+    that is no table."""
     path = Path(path)
     fields = table_schema["fields"]
     names = [f["name"] for f in fields]
@@ -146,7 +153,7 @@ def rows(path: str | Path, table_schema: dict[str, Any]) -> Iterator[list[Option
     if not position:
         raise NotATable("no column of the file has a name of the schema")
     # (position in the file, converter) for each schema field, in its order
-    plan = [(position.get(f["name"]), _converter(f)) for f in fields]
+    plan = [(position.get(f["name"]), _converter(f, schema_form)) for f in fields]
     try:
         for line in lines:
             if not any(_text(c).strip() for c in line):
