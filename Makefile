@@ -29,7 +29,7 @@ COG_VERSION := 6.0.0
 COG := .cog/node_modules/@etalab/decoupage-administratif/data
 DEPARTEMENT ?= 35
 
-.PHONY: serve serve-prod bench-load test test-datastore test-fast install install-test config database demo cog bench-territories bench-report bench-dcat bench-search bench-validation bench-parity bench-repair i18n clean-venv mypy test-ckan-core
+.PHONY: serve serve-prod bench-load test test-datastore test-fast install install-test config database demo cog bench-territories bench-report bench-dcat bench-search bench-validation bench-parity bench-repair bench-datastore i18n clean-venv mypy test-ckan-core
 
 ## serve: install, configure, migrate, load the demo and serve it in French (demo server)
 serve: install config database demo
@@ -231,6 +231,13 @@ bench-repair: install-test
 
 REPAIR_ROWS ?= 1000000
 REPAIR_ROUNDS ?= 3
+
+## bench-datastore: 1 000 000 délibérations into the DataStore, ours vs ckanext-xloader 2.6.0 (see README)
+bench-datastore: install-test
+	$(BIN)/python bench/datastore/run.py $(DATASTORE_ROWS) $(DATASTORE_ROUNDS)
+
+DATASTORE_ROWS ?= 1000000
+DATASTORE_ROUNDS ?= 3
 
 ## i18n: extract our strings, add the core strings we complete, compile French
 i18n: install-test

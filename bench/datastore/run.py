@@ -322,6 +322,11 @@ def main() -> None:
             print(f"columns, {name}: " + ", ".join(
                 f"{c} {t.replace(' without time zone', '')}" for c, t in results[0]["columns"]))
     print_phases("ours", ours)
+    detail = [r for r in ours if r.get("index_seconds")]
+    if detail:
+        print("  of which, each index rebuilt (last round, s):")
+        for what, seconds in sorted(detail[-1]["index_seconds"].items(), key=lambda x: -x[1]):
+            print(f"    {seconds:7.1f}  {what}")
     print_phases("xloader load_csv", csv_runs)
     if table is not None:
         print_phases("xloader load_table", [table])

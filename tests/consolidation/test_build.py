@@ -90,6 +90,12 @@ class TestConsolidation:
         assert [(p["organization"], p["rows"]) for p in delib["provenance"]] == [
             (CESSON, 3), (RENNES, 2)]
         assert "Cesson-Sévigné" in resource["description"]
+        # the observatoire does not count it as the EPCI's own publication
+        import sqlalchemy as sa
+        from ckan import model
+        from ckanext.opendatalocale.report.model import dataset_table
+        counted = model.Session.execute(sa.select(dataset_table.c.package_id)).scalars().all()
+        assert dataset["id"] not in counted and len(counted) == 4   # the four public ones
         # no commune file of another type: no dataset for it
         others = [c for c in shown["consolidations"] if c["type"] != "deliberations"]
         assert others and all(c["dataset"] is None and c["files"] == 0 for c in others)

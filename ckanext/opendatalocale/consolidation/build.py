@@ -348,6 +348,11 @@ def _write(territory: model.Group, entry: Any, package_id: Optional[str], path: 
                     "rebuilt each time one of them changes. Each commune's own files stay "
                     "its own datasets.", territory=territory.title)),
                 "tag_string": f"socle commun,{CONSOLIDATION_TAG}"})["id"]
+        # known as a consolidation before its file comes (the observatoire asks)
+        model.Session.execute(sa.update(consolidation_table).where(
+            consolidation_table.c.territory_id == territory.id,
+            consolidation_table.c.type == entry.slug).values(package_id=package_id))
+        model.Session.commit()
     dataset = tk.get_action("package_show")(dict(context), {"id": package_id})
     with open(path, "rb") as f:
         upload = FileStorage(stream=f, filename=f"{entry.slug}-{territory.name}.csv",

@@ -19,6 +19,7 @@ VALIDATION_STATUS = "opendatalocale_validation_status_changed"
 @tk.blanket.actions
 @tk.blanket.auth_functions
 @tk.blanket.cli
+@tk.blanket.helpers
 class ConsolidationPlugin(Translation, p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)

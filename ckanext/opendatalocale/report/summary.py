@@ -32,6 +32,13 @@ def _scdl_types() -> set[str]:
     return set(catalogue().slugs)
 
 
+def _consolidation(package_id: Optional[str]) -> bool:
+    """A territory's consolidation of its communes' files (the consolidation
+    plugin's word) is not a publication of its own."""
+    return bool(package_id and "scdl_consolidation_of" in tk.h
+                and tk.h.scdl_consolidation_of(package_id))
+
+
 def counted(dataset_type: Optional[str], private: Any, state: Optional[str],
             owner_org: Optional[str]) -> bool:
     """Whether a dataset counts in the observatoire (the rows an anonymous
@@ -60,7 +67,7 @@ def row_of(dataset: dict[str, Any], statuses: Optional[dict[str, Optional[str]]]
     does not count. ``statuses``: validation statuses by resource id that
     replace those of the dict (a status being written)."""
     if not counted(dataset.get("type"), dataset.get("private"), dataset.get("state"),
-                   dataset.get("owner_org")):
+                   dataset.get("owner_org")) or _consolidation(dataset.get("id")):
         return None
     resources = [dict(r, validation_status=statuses[r["id"]])
                  if statuses and r.get("id") in statuses else r
@@ -104,7 +111,7 @@ def refresh(package_id: str, connection: Optional[Connection] = None,
     package = model.Package.get(package_id)
     if package is None or not counted(
             package.type, package.private if private is None else private, package.state,
-            package.owner_org):
+            package.owner_org) or _consolidation(package.id):
         _write(connection, package.id if package else package_id, None)
         return
     dataset = _show(package.id)
