@@ -18,6 +18,7 @@ VALIDATION_STATUS = "opendatalocale_validation_status_changed"
 
 @tk.blanket.actions
 @tk.blanket.auth_functions
+@tk.blanket.blueprints
 @tk.blanket.cli
 @tk.blanket.helpers
 class ConsolidationPlugin(Translation, p.SingletonPlugin):
