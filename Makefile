@@ -115,6 +115,7 @@ config: install
 		"ckan.datastore.read_url = $(DATASTORE_READ_URL)" \
 		"ckan.datastore.sqlsearch.enabled = true" \
 		"ckan.datastore.default_fts_lang = french" \
+		"ckan.datastore.default_fts_index_field_types = tsvector" \
 		"ckan.locale_default = fr" \
 		"ckan.locales_offered = fr en" \
 		"ckan.display_timezone = Europe/Paris" \
