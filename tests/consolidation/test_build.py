@@ -60,7 +60,7 @@ def turn_on(territory_name: str = EPCI) -> dict:
 
 @pytest.mark.usefixtures("territory")
 class TestConsolidation:
-    def test_exactly_the_conformant_public_files_of_its_communes(self):
+    def test_exactly_the_conformant_public_files_of_its_communes(self, app):
         publish(CESSON, "delib-cesson", rows_csv("deliberations", ids(3, "CES")))
         publish(RENNES, "delib-rennes", rows_csv("deliberations", ids(2, "REN")))
         publish(RENNES, "delib-rennes-faux", b"DELIB_ID;autre\r\n1;2\r\n")
@@ -90,6 +90,12 @@ class TestConsolidation:
         assert [(p["organization"], p["rows"]) for p in delib["provenance"]] == [
             (CESSON, 3), (RENNES, 2)]
         assert "Cesson-Sévigné" in resource["description"]
+        # in the DCAT catalogue, with what it conforms to
+        from rdflib import URIRef
+        from tests.dcat.conftest import DCT, catalog, dataset_ref
+        graph = catalog(app)
+        assert list(graph.objects(dataset_ref(graph, dataset), DCT.conformsTo)) == [
+            URIRef(resource["schema"])]
         # the observatoire does not count it as the EPCI's own publication
         import sqlalchemy as sa
         from ckan import model
