@@ -170,6 +170,11 @@ class TestLoading:
         work()
         views = helpers.call_action("resource_view_list", id=resource["id"])
         assert "datatables_view" in [v["view_type"] for v in views]
+        # once only: a file loaded again adds no second preview
+        from ckanext.opendatalocale.tables import load
+        assert load.load(resource["id"]) == "loaded"
+        again = helpers.call_action("resource_view_list", id=resource["id"])
+        assert [v["view_type"] for v in again].count("datatables_view") == 1
         assert helpers.call_action("resource_show", id=resource["id"])["datastore_active"]
 
 

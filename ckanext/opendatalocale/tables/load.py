@@ -15,7 +15,8 @@ resource's DataStore table with the schema's typed columns (the core's
 
 The job's state (``opendatalocale_table``) says what the page shows: loading,
 loaded (rows, when), or failed and why, the previous table kept. Nothing here
-goes through ``resource_patch``: no activity, no new ``metadata_modified``.
+goes through ``resource_patch``: no new ``metadata_modified``; the one
+activity is CKAN's own record of the preview's creation, the first time.
 """
 from __future__ import annotations
 
@@ -313,8 +314,10 @@ def _add_views(resource_id: str) -> None:
     """The DataStore's views (the table preview) the portal adds by default."""
     try:
         resource = tk.get_action("resource_show")({"ignore_auth": True}, {"id": resource_id})
+        # the site's user: CKAN records a new view as an activity of someone
+        site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
         tk.get_action("resource_create_default_resource_views")(
-            {"ignore_auth": True, "user": ""},
+            {"ignore_auth": True, "user": site_user},
             {"resource": resource, "create_datastore_views": True})
     except Exception:
         log.exception("Default views of %s could not be created", resource_id)
