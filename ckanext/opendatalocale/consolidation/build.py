@@ -181,7 +181,8 @@ def build_dirty() -> int:
         except Exception:
             log.exception("Consolidation %s / %s failed", territory_id, slug)
             model.Session.rollback()
-    return len(rows)
+    from . import catalogues   # the generated catalogues, by the same job
+    return len(rows) + catalogues.build_dirty()
 
 
 def consolidation_name(territory_name: str, slug: str) -> str:

@@ -10,7 +10,9 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.opendatalocale.translation import Translation
 
-from . import build
+import ckan.model as ckan_model
+
+from . import build, catalogues
 from . import model  # noqa: F401 (the tables on CKAN's metadata)
 
 VALIDATION_STATUS = "opendatalocale_validation_status_changed"
@@ -38,9 +40,17 @@ class ConsolidationPlugin(Translation, p.SingletonPlugin):
         return {tk.signals.ckanext.signal(VALIDATION_STATUS): [build.follow_validation]}
 
     # IPackageController: a commune's dataset edited, made private, deleted
+    # (and any organisation's, for its generated catalogue)
+    def after_dataset_create(self, context, pkg_dict: dict[str, Any]) -> None:
+        catalogues.changed(pkg_dict.get("owner_org"), pkg_dict["id"])
+
     def after_dataset_update(self, context, pkg_dict: dict[str, Any]) -> None:
         build.changed(pkg_dict["id"], owner_org=pkg_dict.get("owner_org"),
                       dataset_type=pkg_dict.get("type"))
+        catalogues.changed(pkg_dict.get("owner_org"), pkg_dict["id"])
 
     def after_dataset_delete(self, context, pkg_dict: dict[str, Any]) -> None:
         build.changed(pkg_dict["id"])
+        package = ckan_model.Package.get(pkg_dict["id"])
+        if package is not None:
+            catalogues.changed(package.owner_org, package.id)

@@ -47,3 +47,27 @@ def settings(id: str):
     return tk.render("scdl_consolidation/settings.html", {
         "organization": organization, "group_dict": organization, "shown": shown,
         "titles": titles})
+
+
+@scdl_consolidation.route("/organization/<id>/catalogue-scdl", methods=["GET", "POST"])
+def catalogue(id: str):
+    try:
+        organization = tk.get_action("organization_show")(_context(), {"id": id})
+        tk.check_access("scdl_catalogue_update", _context(), {"organization": organization["id"]})
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Territory not found."))
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Only the organisation's administrators manage its "
+                                  "catalogue."))
+    if tk.request.method == "POST":
+        on = tk.request.form.get("enabled") == "true"
+        tk.get_action("scdl_catalogue_update")(
+            _context(), {"organization": organization["id"], "enabled": on})
+        tk.h.flash_success(tk._(
+            "The catalogue is being written: it appears below in a few moments.") if on
+            else tk._("The catalogue is no longer rewritten: it stays as it is."))
+        return tk.redirect_to("scdl_consolidation.catalogue", id=organization["name"])
+    shown = tk.get_action("scdl_catalogue_show")(_context(),
+                                                 {"organization": organization["id"]})
+    return tk.render("scdl_consolidation/catalogue.html", {
+        "organization": organization, "group_dict": organization, "shown": shown})

@@ -6,9 +6,10 @@ from typing import Any
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from .. import build
+from .. import build, catalogues
 
-__all__ = ["scdl_consolidation_show", "scdl_consolidation_update"]
+__all__ = ["scdl_consolidation_show", "scdl_consolidation_update", "scdl_catalogue_show",
+           "scdl_catalogue_update"]
 
 
 def _territory(data_dict) -> model.Group:
@@ -67,3 +68,42 @@ def scdl_consolidation_update(context, data_dict: dict[str, Any]) -> dict[str, A
             "This organisation has no commune below it: there is nothing to consolidate.")]})
     build.set_enabled(group.id, on)
     return scdl_consolidation_show(context, {"territory": group.id})
+
+
+def _organization(data_dict) -> model.Group:
+    return _territory({"territory": data_dict.get("organization")})
+
+
+@tk.side_effect_free
+def scdl_catalogue_show(context, data_dict: dict[str, Any]) -> dict[str, Any]:
+    """An organisation's generated SCDL catalogue: ``enabled``, its
+    ``dataset``, how many datasets it lists, when it was written, and
+    ``error`` (``siret-missing``: the organisation has no SIRET, which the
+    catalogue requires).
+
+    :param organization: the organisation (name or id)
+    """
+    group = _organization(data_dict)
+    tk.check_access("scdl_catalogue_show", context, {"organization": group.id})
+    state = catalogues.state_of(group.id) or {}
+    return {"organization": group.name, "enabled": bool(state.get("enabled")),
+            "dataset": _package_name(state.get("package_id")),
+            "datasets": state.get("datasets", 0), "error": state.get("error"),
+            "to_rebuild": bool(state.get("dirty")) and bool(state.get("enabled")),
+            "built": state["built"].isoformat() if state.get("built") else None}
+
+
+def scdl_catalogue_update(context, data_dict: dict[str, Any]) -> dict[str, Any]:
+    """Turn an organisation's generated catalogue on (written by the jobs
+    worker, then rewritten when its datasets change) or off (the dataset
+    stays as it was).
+
+    :param organization: the organisation (name or id)
+    :param enabled: true or false
+    """
+    group = _organization(data_dict)
+    tk.check_access("scdl_catalogue_update", context, {"organization": group.id})
+    if "enabled" not in data_dict:
+        raise tk.ValidationError({"enabled": [tk._("Missing value")]})
+    catalogues.set_enabled(group.id, tk.asbool(data_dict["enabled"]))
+    return scdl_catalogue_show(context, {"organization": group.id})
