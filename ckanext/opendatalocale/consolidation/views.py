@@ -50,7 +50,7 @@ def settings(id: str):
 
 
 @scdl_consolidation.route("/organization/<id>/catalogue-scdl", methods=["GET", "POST"])
-def catalogue(id: str):
+def catalogue_page(id: str):
     try:
         organization = tk.get_action("organization_show")(_context(), {"id": id})
         tk.check_access("scdl_catalogue_update", _context(), {"organization": organization["id"]})
@@ -66,7 +66,7 @@ def catalogue(id: str):
         tk.h.flash_success(tk._(
             "The catalogue is being written: it appears below in a few moments.") if on
             else tk._("The catalogue is no longer rewritten: it stays as it is."))
-        return tk.redirect_to("scdl_consolidation.catalogue", id=organization["name"])
+        return tk.redirect_to("scdl_consolidation.catalogue_page", id=organization["name"])
     shown = tk.get_action("scdl_catalogue_show")(_context(),
                                                  {"organization": organization["id"]})
     return tk.render("scdl_consolidation/catalogue.html", {
