@@ -239,3 +239,17 @@ class TestAFileThatChanges:
         state = table(resource["id"])
         assert state["state"] == "failed" and "fichier" in state["error"]
         assert search(resource["id"])["total"] == 2
+
+
+@pytest.mark.usefixtures("clean_db", "clean_queues")
+def test_the_command_loads_conformant_files_now(add_dataset, cli):
+    from ckan.cli.cli import ckan as ckan_command
+    resource = add_dataset("deliberations", rows_csv("deliberations", [{}, {}]))
+    assert table(resource["id"])["state"] == "loading"      # queued, no worker ran
+    result = cli.invoke(ckan_command, ["opendatalocale", "tables", "load", "--all"])
+    assert result.exit_code == 0, result.output
+    assert f"{resource['id']}: loaded" in result.output
+    assert search(resource["id"])["total"] == 2
+    bad = cli.invoke(ckan_command, ["opendatalocale", "tables", "load", "no-such-resource"])
+    assert bad.exit_code == 1 and "not checked, or no such resource" in bad.output
+    assert cli.invoke(ckan_command, ["opendatalocale", "tables", "load"]).exit_code == 2
