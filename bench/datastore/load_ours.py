@@ -8,8 +8,10 @@ after a real upload; ``ckan.max_resource_size`` and the copy are skipped).
 Then ``ckanext.opendatalocale.tables.load.load(resource_id)`` is timed, as
 the jobs worker runs it. Its phases are timed from outside, without changing
 it: the file's hash, the conversion to typed CSV (``tables.write_copy_csv``,
-Python), and each SQL statement of ``_fill`` (COPY, full-text UPDATE, index
-rebuild, ANALYZE, commit) through a timing wrapper of the write engine.
+Python), and each SQL statement of ``_fill`` by its kind (COPY, the INSERT …
+SELECT or UPDATE that writes the full-text column, index rebuild — each
+index's own time too —, ANALYZE, commit) through a timing wrapper of the
+write engine.
 
 Prints one JSON line: seconds, rows, the table's column types and indexes,
 the phases, the peak RSS before the load (start-up) and after.
@@ -50,6 +52,8 @@ class _TimedCursor:
             return "COPY"
         if head.startswith("UPDATE"):
             return "full-text UPDATE"
+        if head.startswith("INSERT"):
+            return "INSERT … SELECT (with full text)"
         if head.startswith("CREATE") and "INDEX" in " ".join(words[:3]).upper():
             return "index rebuild"
         if head.startswith("ANALYZE"):

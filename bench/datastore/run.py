@@ -13,7 +13,8 @@ before anything else) loaded into CKAN's DataStore by:
   created if missing: ``ckan[requirements]==2.11.6`` then
   ``ckanext-xloader==2.6.0``, which raises ckan's pins of certifi, requests
   and urllib3) and its own CKAN (plugins ``datastore xloader``, an ini written
-  to /tmp/bench-datastore/xloader.ini) — ``load_xloader.py``: its COPY path
+  to /tmp/bench-datastore/xloader.ini, with test.ini's full-text settings of
+  the DataStore: the same indexes for both) — ``load_xloader.py``: its COPY path
   (``load_csv`` then ANALYZE and ``create_column_indexes``, as its job's
   ``direct_load``; every column text) and its typed path (``load_table``, types
   guessed by tabulator, rows sent by ``datastore_create``, then ANALYZE),
@@ -81,7 +82,7 @@ solr_url = http://127.0.0.1:8983/solr/ckan
 ckan.plugins = datastore xloader
 ckan.datastore.write_url = {write}
 ckan.datastore.read_url = {read}
-ckan.datastore.default_fts_lang = french
+{datastore_settings}
 ckan.storage_path = {storage}
 ckanext.xloader.jobs_db.uri = sqlite:///{work}/xloader_jobs.db
 
@@ -107,6 +108,17 @@ formatter = generic
 [formatter_generic]
 format = %(asctime)s %(levelname)-5.5s [%(name)s] %(message)s
 """
+
+
+def datastore_settings() -> dict[str, str]:
+    """test.ini's full-text settings of the DataStore (language, which columns
+    get an index, its method), given to xloader's CKAN too: both loaders
+    write tables of the same portal, and its settings decide the indexes."""
+    import configparser
+    parser = configparser.RawConfigParser(strict=False)
+    parser.read(ROOT / "test.ini")
+    return {k: v for k, v in parser["app:main"].items()
+            if k.startswith("ckan.datastore.default_fts")}
 
 
 def urls(name: str) -> tuple[str, str, str]:
@@ -166,8 +178,10 @@ def fresh_databases() -> Path:
         env=ours_env())
     main, write, read = urls(XLOADER_DB)
     ini = WORK / "xloader.ini"
+    settings = "\n".join(f"{k} = {v}" for k, v in datastore_settings().items())
     ini.write_text(XLOADER_INI.format(main=main, write=write, read=read, redis=REDIS,
-                                      storage=WORK / "storage-xloader", work=WORK))
+                                      storage=WORK / "storage-xloader", work=WORK,
+                                      datastore_settings=settings))
     (WORK / "xloader_jobs.db").unlink(missing_ok=True)
     run([XLOADER_VENV / "bin" / "ckan", "-c", ini, "db", "upgrade"], env=xloader_env())
     return ini
@@ -214,6 +228,9 @@ def show_round(what: str, figures: dict, rows: int) -> None:
         print(f"    state {figures['state']}: {figures.get('error')}")
     for line in figures.get("warnings", []):
         print(f"    stderr: {line[:200]}")
+    if figures.get("phases"):   # each round's own, in case the run is cut short
+        print("    phases (s): " + ", ".join(f"{name} {seconds:.1f}" for name, seconds
+                                         in figures["phases"].items()), flush=True)
 
 
 def print_phases(title: str, results: list[dict]) -> None:
@@ -254,6 +271,9 @@ def main() -> None:
           f"{os.cpu_count()} cores, load average {start_load[0]:.1f}")
     print(f"{path} ({args.rows} rows, {size:.0f} MB; first {generate.CHECKED_ROWS} rows "
           f"valid), {args.rounds} round(s)", flush=True)
+    print("DataStore settings of both (from test.ini): " + (", ".join(
+        f"{k} = {v}" for k, v in datastore_settings().items()) or "CKAN's defaults"),
+        flush=True)
 
     ours_cmd = [ROOT / ".venv" / "bin" / "python", HERE / "load_ours.py", path]
     xloader_cmd = [XLOADER_PYTHON, HERE / "load_xloader.py", ini, path]
@@ -283,7 +303,7 @@ def main() -> None:
                 return (f"| {name} | {r['rows']:,} of {args.rows:,} in the cap | "
                         f"> {args.cap:.0f} | {r['rows'] / r['seconds']:,.0f} (before the cap) | "
                         f"{r['peak_mb']:.0f} | {types_of(r)} |{note}"), None
-            return f"| {name} | failed | | | | |", None
+            return f"| {name} | {'failed' if results else 'not run'} | | | | |", None
         seconds = statistics.median(r["seconds"] for r in good)
         peak = max(r["peak_mb"] for r in good)
         rows = good[0]["rows"]
