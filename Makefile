@@ -29,7 +29,7 @@ COG_VERSION := 6.0.0
 COG := .cog/node_modules/@etalab/decoupage-administratif/data
 DEPARTEMENT ?= 35
 
-.PHONY: serve serve-prod bench-load test test-datastore test-fast install install-test config database demo cog bench-territories bench-report bench-dcat bench-search bench-validation bench-parity bench-repair bench-datastore i18n clean-venv mypy test-ckan-core
+.PHONY: serve serve-prod bench-load test test-datastore test-fast install install-test config database demo cog bench-territories bench-report bench-dcat bench-search bench-validation bench-parity bench-repair bench-datastore bench-consolidation i18n clean-venv mypy test-ckan-core
 
 ## serve: install, configure, migrate, load the demo and serve it in French (demo server)
 serve: install config database demo
@@ -239,6 +239,15 @@ bench-datastore: install-test
 
 DATASTORE_ROWS ?= 1000000
 DATASTORE_ROUNDS ?= 3
+
+## bench-consolidation: a département's ten consolidations from all its communes' files (see README)
+bench-consolidation: install-test cog
+	$(BIN)/python bench/consolidation/run.py $(COG) $(CONSOLIDATION_DEPARTEMENT) \
+		$(CONSOLIDATION_ROUNDS) $(CONSOLIDATION_RUNS)
+
+CONSOLIDATION_DEPARTEMENT ?= 22
+CONSOLIDATION_ROUNDS ?= 1
+CONSOLIDATION_RUNS ?= 3
 
 ## i18n: extract our strings, add the core strings we complete, compile French
 i18n: install-test

@@ -93,3 +93,16 @@ def test_a_padded_file_still_unreadable_is_told_where_its_table_is(tmp_path):
 def test_a_file_that_is_not_padded_is_read_as_before(tmp_path):
     report = validate_file(VALID, DELIBERATIONS)
     assert report.valid and not [e for e in report.errors if e.type == "padded-header"]
+
+
+@pytest.mark.parametrize("label", [
+    "DELIB_OBJET", "delib objet", "Délib. Objet", "ＤＥＬＩＢ＿ＯＢＪＥＴ", "ﬁnances — ½",
+    "Œuvre n° 2", "Straße", "x" * 500 + "É", "", "___", "a\u0301b", "ǅ", "①②", "٣٤"])
+def test_a_headers_key_is_its_folded_letters_and_digits(label):
+    """The fast key (a regular expression on the decomposed text, cached for
+    short labels) keeps exactly the letters and digits of the folded label."""
+    from ckanext.opendatalocale.scdl.diagnosis import header_key
+    from ckanext.opendatalocale.scdl.text import fold
+    wanted = "".join(c for c in fold(label) if c.isalnum())
+    assert header_key(label) == wanted
+    assert header_key(label) == wanted   # from the cache, the same

@@ -21,7 +21,6 @@ is the union of its communes' conformant files of the type (the core's
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import tempfile
@@ -36,6 +35,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib import uploader
 
+from ckanext.opendatalocale.digest import file_sha256
 from ckanext.opendatalocale.fetch import Unfetchable, anywhere, download, is_public
 from ckanext.opendatalocale.scdl import UnknownSchema, catalogue
 from ckanext.opendatalocale.scdl.consolidation import Consolidation, Source, consolidate
@@ -236,14 +236,6 @@ def _local(resource: dict[str, Any], folder: str) -> str:
     return path
 
 
-def _hash(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _description(done: Consolidation) -> str:
     """Where the rows came from, in the resource's description (Markdown)."""
     communes = len({p.source.organization for p in done.provenance if p.rows is not None})
@@ -312,7 +304,7 @@ def _build(territory: model.Group, entry: Any, table_schema: dict[str, Any]) -> 
         out = os.path.join(folder, f"{slug}.csv")
         with open(out, "w", encoding="utf-8", newline="") as f:
             done = consolidate(sources, table_schema, f)
-        file_hash = _hash(out)
+        file_hash = file_sha256(out)
         package_id = stored.get("package_id")
         if package_id and model.Package.get(package_id) is None:
             package_id = None

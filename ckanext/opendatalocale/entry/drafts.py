@@ -11,7 +11,6 @@ another editor saved meanwhile.
 from __future__ import annotations
 
 import csv
-import hashlib
 import os
 import tempfile
 import uuid
@@ -24,6 +23,7 @@ import sqlalchemy as sa
 import ckan.model as model
 from ckan.lib import uploader
 
+from ckanext.opendatalocale.digest import file_sha256
 from ckanext.opendatalocale.scdl import catalogue
 from ckanext.opendatalocale.scdl.diagnosis import diagnose, match_header, read_rows
 
@@ -97,11 +97,7 @@ def upload_path(resource: dict[str, Any]) -> Optional[str]:
 def file_hash(path: Optional[str]) -> Optional[str]:
     if not path or not os.path.exists(path):
         return None
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    return file_sha256(path)
 
 
 def open_file(user_id: str, owner_org: str, slug: str, version: str,

@@ -13,12 +13,14 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
+import unicodedata
 from contextlib import contextmanager
+from functools import lru_cache
 from dataclasses import dataclass, field as dc_field
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Optional
 
-from .text import fold
 from .wording import Message, msg, msg_n
 
 __all__ = ["Diagnosis", "Finding", "diagnose", "header_key", "match_header", "read_rows",
@@ -88,9 +90,34 @@ class Diagnosis:
                 "findings": [f.as_dict() for f in self.findings]}
 
 
+# what is not a letter or a digit (``str.isalnum``: a regular expression's
+# word characters, less the underscore); accents, once decomposed, are such
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+def _key(label: str) -> str:
+    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKD", label.casefold()))
+
+
+_short_key = lru_cache(maxsize=16384)(_key)
+_CACHED_LENGTH = 120     # longer labels (a whole line read with another
+                         # delimiter) are not kept: the cache stays small
+
+
 def header_key(label: str) -> str:
-    """A column name with case, accents, spaces and punctuation aside."""
-    return "".join(c for c in fold(label) if c.isalnum())
+    """A column name with case, accents, spaces and punctuation aside (the
+    same as keeping the letters and digits of ``fold(label)``)."""
+    return _short_key(label) if len(label) <= _CACHED_LENGTH else _key(label)
+
+
+@lru_cache(maxsize=256)
+def _name_keys(names: tuple[str, ...]) -> dict[str, Optional[str]]:
+    """A schema's names by their key (two names alike: neither)."""
+    keys: dict[str, Optional[str]] = {}
+    for name in names:
+        key = header_key(name)
+        keys[key] = None if key in keys else name
+    return keys
 
 
 def renamed_fields(previous: dict[str, Any], current: dict[str, Any]) -> dict[str, str]:
@@ -112,10 +139,7 @@ def match_header(labels: list[str], names: list[str],
     """Position → (schema name, how: "exact", "header-spelling" or
     "header-previous-version") for the labels that name a column; a name is
     given once, an exact label first."""
-    keys: dict[str, Optional[str]] = {}
-    for name in names:
-        key = header_key(name)
-        keys[key] = None if key in keys else name       # two names alike: neither
+    keys = _name_keys(tuple(names))
     matched: dict[int, tuple[str, str]] = {}
     taken = set()
     for i, label in enumerate(labels):

@@ -20,7 +20,6 @@ activity is CKAN's own record of the preview's creation, the first time.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -36,6 +35,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib import uploader
 
+from ckanext.opendatalocale.digest import file_sha256
 from ckanext.opendatalocale.fetch import Unfetchable, anywhere, download, is_public
 from ckanext.opendatalocale.scdl import catalogue
 from ckanext.opendatalocale.scdl import tables
@@ -127,14 +127,6 @@ def job(resource_id: str, file_hash: Optional[str] = None) -> None:
     load(resource_id, file_hash)
 
 
-def _hash(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 @contextmanager
 def _local_file(resource: dict[str, Any]) -> Iterator[str]:
     """The resource's file: the upload itself, or the linked file
@@ -175,7 +167,7 @@ def load(resource_id: str, file_hash: Optional[str] = None) -> Optional[str]:
         with _local_file(resource) as path:
             if not os.path.exists(path):
                 raise _Failed(msg("the file is missing from the portal's storage"))
-            digest = _hash(path)
+            digest = file_sha256(path)
             if file_hash and digest != file_hash:
                 # replaced since its check: the new file's own check decides
                 _restore(resource_id, package_id, previous)

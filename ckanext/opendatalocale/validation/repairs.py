@@ -38,6 +38,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib import munge, uploader
 
+from ckanext.opendatalocale.digest import file_sha256
 from ckanext.opendatalocale.scdl.messages import file_message
 from ckanext.opendatalocale.scdl.repair import previous_names
 from ckanext.opendatalocale.scdl.validation import Report
@@ -287,7 +288,7 @@ def publish(context: dict[str, Any], resource_id: str) -> dict[str, Any]:
     kept = original.with_name(original.name + ".new")
     try:
         repaired = folder / _REPAIRED
-        repaired_hash = runner._hash(str(repaired))
+        repaired_hash = file_sha256(str(repaired))
         kept.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(folder / _SOURCE, kept)
     except OSError:   # the working folder lost (a cleaned disk): nothing changed

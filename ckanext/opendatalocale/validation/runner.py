@@ -14,7 +14,6 @@ file, a crash, Redis down), the resource ends with a status, never stuck
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -31,6 +30,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib import search, uploader
 
+from ckanext.opendatalocale.digest import file_sha256
 from ckanext.opendatalocale.scdl import catalogue
 from ckanext.opendatalocale.scdl.limits import Limits
 from ckanext.opendatalocale.scdl.messages import file_message
@@ -263,14 +263,6 @@ class _Unreachable(Exception):
         self.reason = reason
 
 
-def _hash(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def run(resource_id: str, synchronous: bool = False) -> Optional[str]:
     """Validate a resource now; the status reached (None: nothing to check).
     ``synchronous``: within the upload's time budget, else ``OverTime``."""
@@ -284,7 +276,7 @@ def run(resource_id: str, synchronous: bool = False) -> Optional[str]:
         with _local_file(resource) as path:
             if not os.path.exists(path):
                 raise _Unusable(file_message("missing"))
-            file_hash = _hash(path)
+            file_hash = file_sha256(path)
             previous = status_of(resource_id)
             if (previous and previous["file_hash"] == file_hash
                     and previous["schema_url"] == version.schema_url
