@@ -62,6 +62,8 @@ setup(
             "ckanext.opendatalocale.tables.plugin:TablesPlugin",
             "opendatalocale_consolidation = "
             "ckanext.opendatalocale.consolidation.plugin:ConsolidationPlugin",
+            "opendatalocale_dotation = "
+            "ckanext.opendatalocale.dotation.plugin:DotationPlugin",
         ],
         # ckanext-dcat's RDF profiles (ckanext.dcat.rdf.profiles)
         "ckan.rdf.profiles": [

@@ -122,6 +122,7 @@ class SCDLProfile(EuropeanDCATAP3Profile):
         self._add_spatial_details(described, dataset_ref)
         self._add_standards(described)
         self._add_annotations(described, dataset_ref)
+        self._add_provenance(described, dataset_ref)
 
     def _described(self, dataset_dict: dict[str, Any]) -> dict[str, Any]:
         """A copy of the dataset in the keys the DCAT-AP profile writes."""
@@ -199,6 +200,29 @@ class SCDLProfile(EuropeanDCATAP3Profile):
                 # the distribution's URI, as the DCAT-AP profile named it
                 distribution = CleanedURIRef(resource_uri(resource))
                 self._annotate(distribution, status, resource.get("validation_timestamp"))
+
+    def _add_provenance(self, described: dict[str, Any], dataset_ref) -> None:
+        """Data a dotation extracted from a national file (the dotation
+        plugin's ``scdl_dotation``): the national dataset as ``dct:source``,
+        the file itself as what it ``prov:wasDerivedFrom`` (its address, or a
+        described entity when it was read on the server), with its date."""
+        provenance = described.get("scdl_dotation")
+        if provenance is None and "scdl_dotation_provenance" in tk.h and described.get("id"):
+            provenance = tk.h.scdl_dotation_provenance(described["id"])   # a search result
+        if not isinstance(provenance, dict):
+            return
+        page = provenance.get("page") or ""
+        if page.startswith(("http://", "https://")):
+            self.g.add((dataset_ref, DCT.source, URIRef(page)))
+        url = provenance.get("url") or ""
+        entity = URIRef(url) if url.startswith(("http://", "https://")) else BNode()
+        self.g.add((dataset_ref, PROV.wasDerivedFrom, entity))
+        self.g.add((entity, RDF.type, PROV.Entity))
+        title = (provenance.get("title") or {}).get("fr")
+        if title:
+            self.g.add((entity, DCT.title, Literal(title, lang="fr")))
+        if provenance.get("date"):
+            self._add_date_triple(entity, DCT.issued, provenance["date"])
 
     def _annotate(self, target, value: str, when: Optional[str]) -> None:
         annotation = BNode()
