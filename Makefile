@@ -29,7 +29,7 @@ COG_VERSION := 6.0.0
 COG := .cog/node_modules/@etalab/decoupage-administratif/data
 DEPARTEMENT ?= 35
 
-.PHONY: serve serve-prod bench-load test test-datastore test-fast install install-test config database demo cog bench-territories bench-report bench-dcat bench-search bench-validation bench-parity bench-repair bench-datastore bench-consolidation i18n clean-venv mypy test-ckan-core
+.PHONY: serve serve-prod bench-load test test-datastore test-fast install install-test config database demo cog bench-territories bench-report bench-dcat bench-search bench-validation bench-parity bench-repair bench-datastore bench-consolidation bench-dotation i18n clean-venv mypy test-ckan-core
 
 ## serve: install, configure, migrate, load the demo and serve it in French (demo server)
 serve: install config database demo
@@ -248,6 +248,13 @@ bench-consolidation: install-test cog
 CONSOLIDATION_DEPARTEMENT ?= 22
 CONSOLIDATION_ROUNDS ?= 1
 CONSOLIDATION_RUNS ?= 3
+
+## bench-dotation: a 1 000 000-row national IRVE file cut per commune, and imported into a portal (see README)
+bench-dotation: install-test cog
+	$(BIN)/python bench/dotation/run.py $(COG) $(DOTATION_ROWS) $(DOTATION_ROUNDS)
+
+DOTATION_ROWS ?= 1000000
+DOTATION_ROUNDS ?= 3
 
 ## i18n: extract our strings, add the core strings we complete, compile French
 i18n: install-test

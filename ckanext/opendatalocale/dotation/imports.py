@@ -271,7 +271,18 @@ def run(import_id: str, progress: Callable[[int], None] = lambda percent: None) 
                              "again to finish.", reason=type(e).__name__))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+        _forget_upload(state["location"])
     return state_of(import_id) or {}
+
+
+def _forget_upload(location: str) -> None:
+    """A file sent through the page is removed once its import has run."""
+    path = Path(location)
+    try:
+        if path.parent.parent == work_folder():
+            shutil.rmtree(path.parent, ignore_errors=True)
+    except OSError:
+        pass
 
 
 def _import_date(import_id: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from flask import Blueprint, jsonify
+from werkzeug.utils import secure_filename
 
 import ckan.plugins.toolkit as tk
 
@@ -30,7 +31,9 @@ def _sysadmin_only():
 def _save_upload(upload) -> str:
     """The uploaded national file in the work folder, at most max_bytes."""
     limit = int(tk.config.get(imports.CONFIG + "max_bytes", 2_000_000_000))
-    path = imports.work_folder() / f"{uuid.uuid4()}.csv"
+    folder = imports.work_folder() / str(uuid.uuid4())
+    folder.mkdir()
+    path = folder / (secure_filename(upload.filename or "") or "national.csv")
     size = 0
     with path.open("wb") as out:
         while True:
@@ -41,6 +44,7 @@ def _save_upload(upload) -> str:
             if size > limit:
                 out.close()
                 path.unlink()
+                folder.rmdir()
                 raise tk.ValidationError({"upload": [tk._(
                     "The file is larger than the portal accepts ({size} MB at most).").format(
                         size=limit // 1_000_000)]})

@@ -227,10 +227,11 @@ class Split:
                       collectivites=len(self.extracts))]
         if self.rows_elsewhere:
             said.append(msg_n(
-                "{num} row is about {collectivites} collectivités the portal does not hold: "
+                "{num} row is about collectivités the portal does not hold ({collectivites}): "
                 "left aside.",
-                "{num} rows are about {collectivites} collectivités the portal does not hold: "
-                "left aside.", self.rows_elsewhere, collectivites=self.collectivites_elsewhere))
+                "{num} rows are about collectivités the portal does not hold "
+                "({collectivites}): left aside.", self.rows_elsewhere,
+                collectivites=self.collectivites_elsewhere))
         if self.rows_unidentified:
             said.append(msg_n("{num} row names no collectivité: left aside.",
                               "{num} rows name no collectivité: left aside.",

@@ -36,7 +36,10 @@ def scdl_dotation_source_list(context, data_dict: dict[str, Any]) -> list[dict[s
 
 def _import_dict(state: dict[str, Any]) -> dict[str, Any]:
     from ckanext.opendatalocale.translation import render
-    return {"id": state["id"], "source": state["source"], "location": state["location"],
+    known = imports.all_sources().get(state["source"])
+    return {"id": state["id"], "source": state["source"],
+            "source_title": dict(known.title) if known else {"fr": state["source"]},
+            "location": state["location"],
             "file_date": state["file_date"], "territory_id": state["territory_id"],
             "state": state["state"], "progress": state["progress"],
             "counts": state["counts"],
