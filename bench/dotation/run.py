@@ -20,7 +20,7 @@ of ROWS rows cut per commune, and imported into a portal.
 A benchmark, not a test: it prints figures and checks only that no row was
 lost (rows written = rows read) and that the rerun wrote nothing.
 
-Usage: python bench/dotation/run.py COG_DATA [ROWS] [ROUNDS]   (1000000, 3)
+Usage: python bench/dotation/run.py COG_DATA [ROWS] [ROUNDS] [DEPARTEMENT]   (1000000, 3, 35)
 """
 from __future__ import annotations
 
@@ -121,6 +121,7 @@ def main() -> None:
     cog_data = Path(sys.argv[1])
     rows = int(sys.argv[2]) if len(sys.argv) > 2 else 1_000_000
     rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+    departement = sys.argv[4] if len(sys.argv) > 4 else DEPARTEMENT
     WORK.mkdir(parents=True, exist_ok=True)
     print(f"Dotation benchmark — {datetime.now().isoformat(timespec='minutes')}, "
           f"{rows} rows, {rounds} rounds, {os.cpu_count()} CPUs", flush=True)
@@ -135,10 +136,10 @@ def main() -> None:
         splits.append(figures)
         print(f"  split {n + 1}: {figures['seconds']:.1f} s, {figures['extracts']} communes, "
               f"peak {figures['time_rss_mb']:.0f} MB", flush=True)
-    print("portal: fresh databases, département 35…", flush=True)
+    print(f"portal: fresh databases, département {departement}…", flush=True)
     fresh()
     portal = measure([sys.executable, HERE / "portal.py", national, shuffled, cog_data,
-                      DEPARTEMENT])
+                      departement])
     if portal["written_after_first"] or portal["reexport_counts"]["unchanged"] != \
             portal["first_counts"]["created"]:
         sys.exit(f"the rerun wrote: {portal}")
@@ -148,7 +149,7 @@ def main() -> None:
           f"{statistics.median(seconds):.1f} s (runs {', '.join(f'{s:.1f}' for s in seconds)}; "
           f"target < 60 s), peak RSS {max(s['time_rss_mb'] for s in splits):.0f} MB "
           "(target < 500 MB)")
-    print(f"portal of département {DEPARTEMENT}: first import {portal['first_s']:.1f} s "
+    print(f"portal of département {departement}: first import {portal['first_s']:.1f} s "
           f"({portal['first_counts']['created']} proposals, "
           f"{portal['first_counts']['rows_kept']} rows; "
           f"{portal['first_counts']['rows_elsewhere']} rows of "

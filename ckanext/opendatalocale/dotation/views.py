@@ -3,6 +3,7 @@ its progress; whoever publishes for a collectivité publishes its proposals."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from flask import Blueprint, jsonify
 from werkzeug.utils import secure_filename
@@ -53,7 +54,7 @@ def _save_upload(upload) -> str:
 
 
 @scdl_dotation.route("/ckan-admin/dotation", methods=["GET", "POST"])
-def index():
+def index() -> Any:
     refused = _sysadmin_only()
     if refused is not None:
         return refused

@@ -42,6 +42,7 @@ import os
 import re
 import zlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator, Mapping, Optional
 
@@ -161,7 +162,13 @@ def load_sources(*folders: Path | str) -> dict[str, Source]:
 
 def sources(*folders: Path | str) -> dict[str, Source]:
     """The shipped sources (``schemas/dotation``), then those of ``folders``
-    (a portal's own declarations: ``ckanext.opendatalocale.dotation.sources``)."""
+    (a portal's own declarations: ``ckanext.opendatalocale.dotation.sources``);
+    read once per process and folders."""
+    return dict(_sources(tuple(str(f) for f in folders)))
+
+
+@lru_cache(maxsize=32)
+def _sources(folders: tuple[str, ...]) -> dict[str, Source]:
     return load_sources(resource_dir("schemas") / "dotation", *folders)
 
 
