@@ -295,3 +295,18 @@ class TestBadFiles:
     def test_files_that_are_not_csv(self, tmp_path, content, word):
         (tmp_path / "f.csv").write_bytes(content)
         assert word in self.check(tmp_path / "f.csv")
+
+
+def test_a_hostile_header_is_said_short(tmp_path):
+    """Thousands of extra columns with huge names: the file is cut, and what
+    is said about the dropped columns stays short."""
+    row = irve_row()
+    extra = [f"x{n}" + "y" * 5000 for n in range(3000)]
+    with (tmp_path / "f.csv").open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(list(row) + extra)
+        writer.writerow(list(row.values()) + [""] * len(extra))
+    done = split(tmp_path / "f.csv", sources()["irve"], schema("irve"), {"75001": "c"},
+                 tmp_path / "out")
+    assert done.rows_kept == 1
+    assert len(done.dropped_columns) == 60 and all(len(c) <= 80 for c in done.dropped_columns)

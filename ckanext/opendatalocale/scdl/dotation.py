@@ -55,6 +55,8 @@ __all__ = ["Source", "Extract", "Split", "DotationError", "load_sources", "sourc
 CODE_KINDS = ("insee", "siren", "siret")
 BUCKETS = 64
 PROGRESS_ROWS = 20_000
+SHOWN_COLUMNS = 60        # dropped columns said, at most (a hostile header has thousands)
+SHOWN_NAME = 80           # characters of a column name said
 _SNIFFED = 65536
 _INSEE = re.compile(r"^(\d[\dAB]\d{3})$")
 _DIGITS = re.compile(r"\D")
@@ -278,6 +280,10 @@ class _Counting(io.RawIOBase):
         return n
 
 
+def _shown(name: str) -> str:
+    return name if len(name) <= SHOWN_NAME else name[:SHOWN_NAME - 1] + "…"
+
+
 def _postgres_list(value: str, separator: str) -> str:
     """``{lundi,"jours fériés"}`` → ``lundi|jours fériés`` (anything else as it is)."""
     text = value.strip()
@@ -351,7 +357,8 @@ def split(path: str | Path, source: Source, table_schema: Mapping[str, Any],
         keep = [(stripped.index(c), set(v)) for c, v in source.keep.items()]
         skip = [(stripped.index(c), set(v)) for c, v in source.skip.items()]
         where = {c: i for i, c in reversed(list(enumerate(columns))) if c in names}
-        result.dropped_columns = [h for h, c in zip(stripped, columns) if c not in names]
+        result.dropped_columns = [_shown(h) for h, c in zip(stripped, columns)
+                                  if c not in names][:SHOWN_COLUMNS]
         result.missing_columns = [n for n in names if n not in where]
         picks = [where.get(n) for n in names]
         values = {names.index(c): m for c, m in source.values.items() if c in names}
