@@ -99,9 +99,13 @@ class TestPublishButton:
                         status=404)
         assert model.Package.get(name).private
         editor = user_in(f"commune-{CESSON}")
+        page = app.get(f"/irve/{name}", headers=token_of(editor))
+        assert "Publier ces données" in page.body
+        assert f'action="/dataset/{name}/publier"' in page.body
         done = app.post(f"/dataset/{name}/publier", headers=token_of(editor),
                         data={"came_from": "//evil.example/"}, follow_redirects=False)
         assert done.status_code == 302 and "evil.example" not in done.headers["Location"]
         assert done.headers["Location"].endswith(f"/irve/{name}")
         model.Session.expire_all()
         assert not model.Package.get(name).private
+        assert "Publier ces données" not in app.get(f"/irve/{name}", headers=token_of(editor)).body
