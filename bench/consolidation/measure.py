@@ -221,7 +221,9 @@ def main() -> None:
             if c["dataset"]:
                 dataset = tk.get_action("package_show")({"ignore_auth": True},
                                                         {"id": c["dataset"]})
-                statuses.append(dataset["resources"][0].get("validation_status"))
+                resources = dataset["resources"]
+                statuses.append(resources[0].get("validation_status") if resources
+                                else "no file")
         print(f"  first build {run + 1}: {first[-1]:.1f} s ({count} built), then checked and "
               f"loaded {checked[-1]:.1f} s ({jobs['jobs']} jobs, {jobs['failed']} failed); "
               f"statuses {sorted(set(map(str, statuses)))}", file=sys.stderr, flush=True)

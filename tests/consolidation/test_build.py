@@ -169,3 +169,24 @@ class TestConsolidation:
         bad = cli.invoke(ckan_command, ["opendatalocale", "consolidate", EPCI,
                                         "--type", "nothing"])
         assert bad.exit_code == 2
+
+
+@pytest.mark.usefixtures("territory")
+@pytest.mark.ckan_config("ckan.max_resource_size", "1")
+def test_a_consolidated_file_may_exceed_the_editors_upload_limit():
+    """Each commune's file is under the portal's 1 MB limit, their union is
+    not: the portal's own file is written all the same (found by the
+    benchmark: a département's budget is 17 MB on a 10 MB portal), and the
+    limit is the editors' again afterwards."""
+    import ckan.plugins.toolkit as tk
+    long = "x" * 180
+    publish(CESSON, "delib-cesson", rows_csv("deliberations", [
+        {"DELIB_ID": f"CES-{i}", "DELIB_OBJET": long} for i in range(2000)]))
+    publish(RENNES, "delib-rennes", rows_csv("deliberations", [
+        {"DELIB_ID": f"REN-{i}", "DELIB_OBJET": long} for i in range(2000)]))
+    turn_on()
+    Worker().work(burst=True)
+    dataset, rows = consolidated()
+    assert len(rows) == 4000
+    assert dataset["resources"][0]["size"] > 1024 * 1024
+    assert tk.config.get("ckan.max_resource_size") == 1

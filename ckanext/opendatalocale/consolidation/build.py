@@ -36,6 +36,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib import uploader
 
 from ckanext.opendatalocale.digest import file_sha256
+from ckanext.opendatalocale.generated import generated_upload
 from ckanext.opendatalocale.fetch import Unfetchable, anywhere, download, is_public
 from ckanext.opendatalocale.scdl import UnknownSchema, catalogue
 from ckanext.opendatalocale.scdl.consolidation import Consolidation, Source, consolidate
@@ -347,7 +348,7 @@ def _write(territory: model.Group, entry: Any, package_id: Optional[str], path: 
             consolidation_table.c.type == entry.slug).values(package_id=package_id))
         model.Session.commit()
     dataset = tk.get_action("package_show")(dict(context), {"id": package_id})
-    with open(path, "rb") as f:
+    with open(path, "rb") as f, generated_upload(path):
         upload = FileStorage(stream=f, filename=f"{entry.slug}-{territory.name}.csv",
                              content_type="text/csv")
         fields = {"upload": upload, "format": "CSV", "description": _description(done),

@@ -41,6 +41,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib import uploader
 
 from ckanext.opendatalocale.digest import file_sha256
+from ckanext.opendatalocale.generated import generated_upload
 from ckanext.opendatalocale.fetch import Unfetchable, anywhere, download, is_public
 from ckanext.opendatalocale.scdl import catalogue
 from ckanext.opendatalocale.scdl.dotation import (DotationError, Extract, Source, sources,
@@ -380,10 +381,11 @@ def _create(src: Source, organization: model.Group, extract: Extract, file_date:
         "url": src.page, "tag_string": "socle commun,dotation"})
     upload = _upload(extract, f"{src.id}-{organization.name}.csv")
     try:
-        resource = tk.get_action("resource_create")(dict(context), {
-            "package_id": dataset["id"], "format": "CSV", "upload": upload,
-            "name": f"{type_title}.csv",
-            "description": provenance_text(src, file_date, proposal=False)})
+        with generated_upload(extract.path):
+            resource = tk.get_action("resource_create")(dict(context), {
+                "package_id": dataset["id"], "format": "CSV", "upload": upload,
+                "name": f"{type_title}.csv",
+                "description": provenance_text(src, file_date, proposal=False)})
     finally:
         upload.stream.close()
     return dataset["id"], resource["id"]
@@ -393,9 +395,10 @@ def _replace(src: Source, resource_id: str, extract: Extract, file_date: str,
              organization: model.Group) -> None:
     upload = _upload(extract, f"{src.id}-{organization.name}.csv")
     try:
-        tk.get_action("resource_patch")(_site_context(), {
-            "id": resource_id, "upload": upload, "format": "CSV",
-            "description": provenance_text(src, file_date, proposal=False)})
+        with generated_upload(extract.path):
+            tk.get_action("resource_patch")(_site_context(), {
+                "id": resource_id, "upload": upload, "format": "CSV",
+                "description": provenance_text(src, file_date, proposal=False)})
     finally:
         upload.stream.close()
 
