@@ -109,3 +109,19 @@ class TestPublishButton:
         model.Session.expire_all()
         assert not model.Package.get(name).private
         assert "Publier ces données" not in app.get(f"/irve/{name}", headers=token_of(editor)).body
+
+
+@pytest.mark.usefixtures("territory")
+def test_the_socle_commun_page_shows_proposals_to_those_who_publish_for_the_commune(
+        app, tmp_path):
+    national_irve(tmp_path / "irve.csv", [CESSON] * 2)
+    run(tmp_path / "irve.csv")
+    url = f"/socle-commun/?organisation=commune-{CESSON}"
+    for who in (user_in(f"commune-{CESSON}"), user_in("epci-243500139")):
+        page = app.get(url, headers=token_of(who))
+        assert "Données prêtes à publier" in page.body
+        assert f"/dataset/irve-commune-{CESSON}/publier" in page.body
+    other = user_in("commune-35238")
+    assert app.get(url, headers=token_of(other), status=403)
+    own = app.get("/socle-commun/", headers=token_of(other))
+    assert "Données prêtes à publier" not in own.body
