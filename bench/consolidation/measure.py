@@ -196,6 +196,11 @@ def main() -> None:
         return tk.get_action("scdl_consolidation_show")(dict(admin), {
             "territory": territory})["consolidations"]
 
+    # the communes below the département in the organisation tree: a commune
+    # of an EPCI seated in another département is below that one
+    figures["communes_below"] = tk.get_action("scdl_consolidation_show")(dict(admin), {
+        "territory": territory})["communes"]
+
     def consolidated() -> list[dict]:
         return [c for c in state() if c["dataset"]]
 

@@ -95,7 +95,7 @@ def main() -> None:
             sys.exit(f"round {number} failed ({process.returncode})")
         figures = json.loads(out.strip().splitlines()[-1])
         results.append(figures)
-        communes = figures["communes"]
+        communes = figures["communes_below"]
         short = {t: f for t, (f, _r) in figures["consolidated"].items() if f != communes}
         if short:
             sys.exit(f"files missing from their consolidation: {short} (of {communes})")
@@ -114,8 +114,10 @@ def main() -> None:
     last = results[-1]
     rows = sum(r for _f, r in last["consolidated"].values())
     print()
-    print(f"département {departement}: {last['communes']} communes × 10 types = "
-          f"{last['communes'] * 10} conformant files, {rows} rows consolidated")
+    print(f"département {departement}: {last['communes']} communes × 10 types, "
+          f"{last['communes_below']} of them below it in the tree (the others in EPCI "
+          f"seated elsewhere): {last['communes_below'] * 10} conformant files, {rows} rows "
+          "consolidated")
     print(f"set-up (not timed below): datasets {last['setup_datasets_s']} s, their "
           f"{last['setup_jobs']['jobs']} jobs {last['setup_jobs_s']} s")
     print(f"first build of the 10 consolidations: median {median(first):.1f} s "

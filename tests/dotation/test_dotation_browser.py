@@ -53,6 +53,7 @@ def test_the_sysadmin_imports_and_the_secretary_publishes(live_server, browser, 
     assert "terminé" in text and "100 %" in text
     assert "6 lignes lues, 5 pour 2 collectivités du portail." in text
     assert "Jeux de données proposés : 2" in text
+    assert page.get_by_role("link", name="Voir les jeux de données proposés").count() == 1
     page.screenshot(path=f"{SHOTS}/dotation-import-{size}.png", full_page=True)
     checked(page)
 
