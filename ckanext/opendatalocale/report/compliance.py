@@ -29,7 +29,8 @@ import ckan.model as model
 from ckanext.opendatalocale.scdl import status as st
 from ckanext.opendatalocale.scdl.text import sort_key
 
-__all__ = ["Territory", "Counts", "Row", "Report", "build", "UnknownTerritory"]
+__all__ = ["Territory", "Counts", "Row", "Report", "build", "UnknownTerritory", "rollup",
+           "territory", "FRANCE"]
 
 
 class UnknownTerritory(LookupError):
@@ -365,3 +366,82 @@ def build(root: Optional[str], types: list[str],
             own[kind] = Cell(statuses[best[0]], best[1]) if best else Cell(st.ABSENT)
         ordered.insert(0, Row(root_territory, cells=own, own=True))
     return Report(root_territory, types, ordered, totals, now)
+
+
+# -- every territory at once: the daily snapshot ----------------------------------
+
+FRANCE = ""  # the territory id of all of France in the snapshots
+
+
+def rollup(types: list[str], now: Optional[datetime] = None) -> dict[str, dict[str, Counts]]:
+    """The counts of France (``FRANCE``) and of every territory grouping
+    communes (région, département, EPCI), by type: what ``build`` gives as
+    totals for each of them, in one pass over the communes (a commune counts
+    in every territory above it)."""
+    now = now or datetime.now(timezone.utc)
+    territories = _territories(None)
+    by_name = {t.name: t for t in territories.values()}
+    above: dict[str, list[str]] = {}
+
+    def ancestors(t: Territory) -> list[str]:
+        """The territories above ``t`` (itself included unless a commune), France last."""
+        if t.id in above:
+            return above[t.id]
+        above[t.id] = [FRANCE]  # a loop written in SQL ends here
+        parent = territories.get(t.parent_id) if t.parent_id else None
+        chain = ([] if t.level == "commune" else [t.id]) + \
+            (ancestors(parent) if parent is not None else [FRANCE])
+        above[t.id] = chain
+        return chain
+
+    communes = [t for t in territories.values() if t.level == "commune" and not t.merged_into]
+    counts: dict[str, dict[str, Counts]] = {FRANCE: {}}
+    for t in territories.values():
+        if t.level != "commune" and not t.merged_into:
+            counts[t.id] = {}
+    bases: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for commune in communes:
+        for territory_id in ancestors(commune):
+            base = bases[territory_id]
+            base[0] += 1
+            base[1] += commune.obliged
+            base[2] += commune.population
+    for territory_id in counts:
+        communes_, obliged, population = bases.get(territory_id, (0, 0, 0))
+        counts[territory_id] = {kind: Counts.absent(communes_, obliged, population)
+                                for kind in types}
+    owner_commune: dict[str, str] = {}
+    for t in territories.values():
+        if t.level == "commune":
+            target = by_name.get(t.merged_into) if t.merged_into else t
+            if target is not None:
+                owner_commune[t.id] = target.id
+    best: dict[tuple[str, str], int] = {}
+    for (owner, kind), (rank, _) in _cells(types, None, now).items():
+        commune_id = owner_commune.get(owner)
+        if commune_id is not None and rank > best.get((commune_id, kind), -1):
+            best[(commune_id, kind)] = rank
+    for (commune_id, kind), rank in best.items():
+        commune = territories[commune_id]
+        if commune.merged_into:
+            continue
+        for territory_id in ancestors(commune):
+            found = counts.get(territory_id)
+            if found is not None:
+                found[kind].move(st.STATUSES[rank], commune.population, commune.obliged)
+    return counts
+
+
+def territory(name_or_id: str) -> Territory:
+    """One territory, by organisation name or id (UnknownTerritory if the
+    organisation is not an active territory)."""
+    group = model.Group.get(name_or_id)
+    if group is None or not group.is_organization or group.state != "active":
+        raise UnknownTerritory(name_or_id)
+    cursor = model.Session.connection().connection.cursor()
+    cursor.execute(f"SELECT {_COLUMNS} FROM opendatalocale_territory t WHERE t.id = %(id)s",
+                   {"id": group.id})
+    found = _as_territories(cursor.fetchall())
+    if group.id not in found:
+        raise UnknownTerritory(name_or_id)
+    return found[group.id]

@@ -10,9 +10,11 @@ from ckanext.opendatalocale.scdl import catalogue
 from ckanext.opendatalocale.scdl import status as st
 from ckanext.opendatalocale.scdl.territory import LEVELS_FROM_TOP
 
-from .. import compliance, summary
+from datetime import date
 
-__all__ = ["scdl_compliance_show", "bulk_update_private", "bulk_update_public",
+from .. import compliance, history, summary
+
+__all__ = ["scdl_compliance_show", "scdl_compliance_history", "bulk_update_private", "bulk_update_public",
            "bulk_update_delete"]
 
 
@@ -109,6 +111,89 @@ def scdl_compliance_show(context, data_dict):
     result = report(params)
     return dict(head_dict(result), rows=[
         row_dict(row) for row in result.rows if keep_row(row, params["status"])])
+
+
+def _day(value: Any, key: str, errors: dict[str, list[str]]) -> date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        errors[key] = [tk._("Invalid date {value}: expected a date as YYYY-MM-DD").format(
+            value=value)]
+        return None
+
+
+def parse_history(data_dict: dict[str, Any]) -> dict[str, Any]:
+    """The history's parameters, checked: ObjectNotFound (404) for an
+    unknown territory, ValidationError (409) naming the accepted values."""
+    params = parse({key: data_dict.get(key) for key in ("type", "territory", "id")})
+    errors: dict[str, list[str]] = {}
+    start = _day(data_dict.get("from"), "from", errors)
+    end = _day(data_dict.get("to"), "to", errors)
+    if errors:
+        raise tk.ValidationError(errors)
+    territory = None
+    if params["territory"] is not None:
+        try:
+            territory = compliance.territory(params["territory"])
+        except compliance.UnknownTerritory:
+            raise tk.ObjectNotFound(tk._("Unknown territory: {name}").format(
+                name=params["territory"])) from None
+        if territory.level == "commune":
+            raise tk.ValidationError({"territory": [tk._(
+                "A commune has no history of its own: the history is kept for France, "
+                "régions, départements and EPCI (its status is in the live report)")]})
+    first, last = history.days()
+    if start is not None and end is not None and start > end:
+        raise tk.ValidationError({"from": [tk._(
+            "The start {start} is after the end {end}").format(start=start, end=end)]})
+    if first is None or last is None:
+        if start is not None or end is not None:
+            raise tk.ValidationError({"from": [tk._("No snapshot has been taken yet")]})
+    elif (start or first) > last or (end or last) < first:
+        raise tk.ValidationError({"from": [tk._(
+            "No snapshot between {start} and {end}: snapshots run from {first} to {last}"
+        ).format(start=start or first, end=end or last, first=first, last=last)]})
+    return dict(params, territory=territory, first=first, last=last,
+                start=max(start or first, first) if first else None,
+                end=min(end or last, last) if last else None)
+
+
+def history_result(params: dict[str, Any]) -> dict[str, Any]:
+    territory = params["territory"]
+    found = {kind: [] for kind in params["types"]}
+    if params["first"] is not None:
+        found = history.series(territory.id if territory else compliance.FRANCE,
+                               params["types"], params["start"], params["end"])
+    def iso(day):
+        return day.isoformat() if day else None
+    return {"territory": territory_dict(territory), "types": params["types"],
+            "statuses": list(st.STATUSES), "first_day": iso(params["first"]),
+            "last_day": iso(params["last"]), "from": iso(params["start"]),
+            "to": iso(params["end"]),
+            "series": {kind: [history.period_dict(p) for p in periods]
+                       for kind, periods in found.items()}}
+
+
+@tk.side_effect_free
+def scdl_compliance_history(context, data_dict):
+    """The observatoire over time: a territory's counts by type, from the
+    daily snapshots (``ckan opendatalocale observatoire snapshot``).
+
+    :param territory: an organisation name or id: a région, a département
+        or an EPCI (default: all of France); a commune has no history
+    :param type: an SCDL type (default: every type)
+    :param from: first day, YYYY-MM-DD (default: the first snapshot)
+    :param to: last day, YYYY-MM-DD (default: the last snapshot)
+    :returns: the territory, ``first_day`` and ``last_day`` of the
+        snapshots, and for each type its ``series``: periods ``from`` … ``to``
+        (both included) over which the counts did not change, each with the
+        counts of ``scdl_compliance_show``'s totals. A range outside the
+        snapshots is a 409 naming the days they cover.
+    """
+    tk.check_access("scdl_compliance_history", context, data_dict)
+    return history_result(parse_history(data_dict))
 
 
 # -- the summary follows the changes core makes behind its session's back ------------
