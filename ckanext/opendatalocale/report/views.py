@@ -12,8 +12,13 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.opendatalocale.scdl.spreadsheet import spreadsheet_safe
 
+from datetime import date, datetime
+
 from ckanext.opendatalocale.scdl import status as st
-from .logic.action import head_dict, keep_row, parse, report, row_dict, territory_dict
+
+from . import chart, compliance, history
+from .logic.action import (head_dict, history_result, keep_row, parse, parse_history, report,
+                           row_dict, territory_dict)
 
 __all__ = ["observatoire"]
 
@@ -65,7 +70,100 @@ def read(territory: str | None = None):
     return tk.render("observatoire/report.html", {
         "report": result, "params": params, "rows": _sorted_rows(result, params, sort),
         "sort": sort, "sorts": SORTS, "ancestors": ancestors,
-        "territory_name": territory, "statuses": st.STATUSES})
+        "territory_name": territory, "statuses": st.STATUSES,
+        "evolution": _evolution(result, params)})
+
+
+def month_before(day: date) -> date:
+    """The same day of the previous month (the last one if shorter)."""
+    year, month = (day.year, day.month - 1) if day.month > 1 else (day.year - 1, 12)
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def _date_label(day: date) -> str:
+    return tk.h.render_datetime(datetime(day.year, day.month, day.day))
+
+
+def _evolution(result: compliance.Report, params: dict[str, Any]) -> dict[str, Any] | None:
+    """Each type's chart over the snapshots and its change since the same
+    day last month (None for a commune, which has no history of its own)."""
+    if result.territory is not None and result.territory.level == "commune":
+        return None
+    first, last = history.days()
+    if first is None or last is None:
+        return {"first": None, "types": {}}
+    territory_id = result.territory.id if result.territory else compliance.FRANCE
+    obliged = params["obliged_only"]
+    periods = history.series(territory_id, result.types, first, last)
+    before = history.counts_on(territory_id, result.types, month_before(history.today()))
+    names = (tk._("Obliged communes publishing") if obliged else tk._("Communes publishing"),
+             tk._("Obliged communes conformant") if obliged else tk._("Communes conformant"))
+    found: dict[str, Any] = {}
+    for kind in result.types:
+        kept = periods.get(kind) or []
+        change = None
+        if kind in before:
+            def conformant(counts):
+                return counts.obliged_conformant if obliged else counts.conformant
+            change = conformant(result.totals[kind]) - conformant(before[kind])
+        label = tk._("{type}: communes publishing and conformant from {first} to {last}"
+                     ).format(type=tk.h.scdl_title(kind), first=_date_label(kept[0].start),
+                              last=_date_label(kept[-1].end)) if kept else ""
+        if kept:
+            label += " — " + "; ".join(
+                f"{_date_label(p.start)} : {names[0].lower()} "
+                f"{p.counts.obliged_publishing if obliged else p.counts.publishing}, "
+                f"{names[1].lower()} "
+                f"{p.counts.obliged_conformant if obliged else p.counts.conformant}"
+                for p in kept[-3:])
+        found[kind] = {
+            "svg": chart.evolution(kept, label, _date_label(kept[0].start) if kept else "",
+                                   _date_label(kept[-1].end) if kept else "", names, obliged),
+            "change": change}
+    return {"first": first, "last": last, "first_label": _date_label(first),
+            "last_label": _date_label(last), "types": found, "names": names}
+
+
+def _history_params(territory: str | None) -> dict[str, Any]:
+    data = {key: value for key, value in tk.request.args.items() if value}
+    data["territory"] = territory
+    try:
+        return parse_history(data)
+    except tk.ValidationError as error:
+        message = "; ".join(m for messages in error.error_dict.values() for m in messages)
+        return tk.abort(409, message)
+    except tk.ObjectNotFound as error:
+        return tk.abort(404, str(error.message or error))
+
+
+def history_export(fmt: str, territory: str | None = None):
+    """The history as a file: one line per type and period of unchanged counts."""
+    found = history_result(_history_params(territory))
+    name = f"observatoire-historique-{territory or 'france'}"
+    if fmt == "json":
+        return Response(json.dumps(found, ensure_ascii=False), mimetype="application/json",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.json"'})
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(["territoire", "nom", "type", "du", "au", "communes", "publient",
+                     "conformes", *st.STATUSES, "communes_obligees", "obligees_publient",
+                     "obligees_conformes", "population", "population_couverte"])
+    t = found["territory"]
+    for kind, periods in found["series"].items():
+        for p in periods:
+            writer.writerow([spreadsheet_safe(v) for v in (
+                t["name"] or "france", t["title"], kind, p["from"], p["to"], p["communes"],
+                p["publishing"], p["conformant"], *(p["by_status"][s] for s in st.STATUSES),
+                p["obliged"], p["obliged_publishing"], p["obliged_conformant"],
+                p["population"], p["population_covered"])])
+    return Response(buffer.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{name}.csv"'})
 
 
 def export(fmt: str, territory: str | None = None):
@@ -120,6 +218,10 @@ def _csv(result, rows) -> Iterator[str]:
 observatoire.add_url_rule("/observatoire", view_func=read, endpoint="index")
 observatoire.add_url_rule("/observatoire.<any(csv, json):fmt>", view_func=export,
                           endpoint="export_france")
+observatoire.add_url_rule("/observatoire/history.<any(csv, json):fmt>",
+                          view_func=history_export, endpoint="history_france")
+observatoire.add_url_rule("/observatoire/<territory>/history.<any(csv, json):fmt>",
+                          view_func=history_export, endpoint="history")
 observatoire.add_url_rule("/observatoire/<territory>", view_func=read, endpoint="read")
 observatoire.add_url_rule("/observatoire/<territory>.<any(csv, json):fmt>",
                           view_func=export, endpoint="export")
