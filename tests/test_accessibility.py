@@ -54,7 +54,17 @@ def portal(scene):  # noqa: F811
     helpers.call_action("organization_member_create", id="commune-35051",
                         username="secretaire", role="editor")
     [resource] = helpers.call_action("package_show", id="subventions-cesson")["resources"]
+    take_a_month_of_snapshots()  # the observatoire pages' charts
     return {"resource": resource["id"]}
+
+
+def take_a_month_of_snapshots() -> None:
+    import ckan.model as model
+    from ckanext.opendatalocale.report import history
+    from ckanext.opendatalocale.report.views import month_before
+    history.take(month_before(history.today()))
+    history.take(history.today())
+    model.Session.commit()
 
 
 def log_in(page, live_server):

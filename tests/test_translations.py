@@ -100,6 +100,8 @@ def test_pages_carry_no_english_core_string(app):
     resource = dataset["resources"][0]["id"]
     from tests.territories.conftest import load
     load({"departement": "35"})
+    from tests.test_accessibility import take_a_month_of_snapshots
+    take_a_month_of_snapshots()  # the observatoire's charts and their words
     for url in ["/", "/dataset/", "/dataset/budget", f"/dataset/budget/resource/{resource}",
                 "/dataset/new", "/dataset/edit/budget", "/dataset/activity/budget",
                 "/organization/", "/organization/commune-a", "/organization/new",

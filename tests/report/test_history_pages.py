@@ -114,3 +114,32 @@ def test_history_exports_refuse_bad_parameters_with_the_accepted_values(app, sce
                    status=409).status_code == 409
     assert app.get("/observatoire/nowhere/history.json", status=404).status_code == 404
     assert app.get("/observatoire/commune-35238/history.csv", status=409).status_code == 409
+
+
+def test_the_opendatafrance_export_lists_the_publishing_organisations(app, scene):
+    sysadmin = {"user": scene["sysadmin"]}
+    # a hostile title: a spreadsheet must not run it
+    helpers.call_action("organization_patch", sysadmin, id="commune-35047",
+                        title="=HYPERLINK(\"http://evil\")")
+    response = app.get(f"/observatoire/{EPCI}/opendatafrance.csv")
+    assert response.status_code == 200 and "attachment" in response.headers[
+        "Content-Disposition"]
+    lines = {line["cog"]: line for line in csv.DictReader(io.StringIO(response.body))}
+    # Betton's datasets are private or deleted: not a publisher
+    assert set(lines) == {"35238", "35051", "35047"}
+    rennes = lines["35238"]
+    assert (rennes["nom"], rennes["type"], rennes["regcode"], rennes["depcode"]) == (
+        "Rennes", "COM", "53", "35")
+    assert rennes["siren"] == "213502388" and rennes["obligation"] == "oui"
+    assert rennes["nb-ptf"] == "2" and rennes["url-ptf"].endswith("/organization/commune-35238")
+    assert (rennes["scdl-subventions"], rennes["scdl-deliberations"]) == (
+        "conforme", "sans-validation")
+    assert (rennes["scdl-publies"], rennes["scdl-conformes"]) == ("2", "1")
+    assert lines["35047"]["nom"].startswith("'=")
+    assert list(lines["35238"])[:5] == ["siren", "nom", "type", "regcode", "depcode"]
+    france = app.get("/observatoire/opendatafrance.csv").body
+    assert france.count("\n") == 4  # the header and the same three communes
+    assert app.get("/observatoire/nowhere/opendatafrance.csv", status=404)
+    page = soup(app.get(f"/observatoire/{EPCI}"))
+    assert f"/observatoire/{EPCI}/opendatafrance.csv" in [
+        a["href"] for a in page.select(".observatoire-exports a")]

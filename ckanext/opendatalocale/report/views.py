@@ -15,8 +15,9 @@ from ckanext.opendatalocale.scdl.spreadsheet import spreadsheet_safe
 from datetime import date, datetime
 
 from ckanext.opendatalocale.scdl import status as st
+from ckanext.opendatalocale.scdl.opendatafrance import columns as odf_columns
 
-from . import chart, compliance, history
+from . import chart, compliance, history, opendatafrance
 from .logic.action import (head_dict, history_result, keep_row, parse, parse_history, report,
                            row_dict, territory_dict)
 
@@ -218,6 +219,28 @@ def _csv(result, rows) -> Iterator[str]:
 observatoire.add_url_rule("/observatoire", view_func=read, endpoint="index")
 observatoire.add_url_rule("/observatoire.<any(csv, json):fmt>", view_func=export,
                           endpoint="export_france")
+def opendatafrance_export(territory: str | None = None):
+    """The territory's publishing organisations in the columns of
+    OpenDataFrance's observatoire (comma-separated UTF-8, as its files)."""
+    params = _params(territory)
+    try:
+        found = list(opendatafrance.lines(territory, params["types"]))
+    except compliance.UnknownTerritory:
+        return tk.abort(404, tk._("Unknown territory: {name}").format(name=territory))
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=odf_columns(params["types"]))
+    writer.writeheader()
+    for line in found:
+        writer.writerow({key: spreadsheet_safe(value) for key, value in line.items()})
+    name = f"observatoire-opendatafrance-{territory or 'france'}"
+    return Response(buffer.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{name}.csv"'})
+
+
+observatoire.add_url_rule("/observatoire/opendatafrance.csv", view_func=opendatafrance_export,
+                          endpoint="opendatafrance_france")
+observatoire.add_url_rule("/observatoire/<territory>/opendatafrance.csv",
+                          view_func=opendatafrance_export, endpoint="opendatafrance")
 observatoire.add_url_rule("/observatoire/history.<any(csv, json):fmt>",
                           view_func=history_export, endpoint="history_france")
 observatoire.add_url_rule("/observatoire/<territory>/history.<any(csv, json):fmt>",
