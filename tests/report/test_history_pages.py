@@ -68,7 +68,10 @@ def test_a_territory_page_charts_each_type_and_the_month_s_change(app, scene):
     assert change.get_text(strip=True) == "+1 commune conforme"
     same = page.select_one('#observatoire-totals tr[data-type="deliberations"] '
                            'td.observatoire-change')
-    assert same.get_text(strip=True) == "autant de communes conformes"
+    assert same.get_text(strip=True) == "inchangé"
+    # a type nobody published: a sentence, not an empty chart
+    budget = page.select_one('figure[data-type="budget"]')
+    assert budget.select_one("svg") is None and "Aucune commune" in budget.get_text()
 
 
 def test_the_obliged_filter_charts_obliged_communes(app, scene):
@@ -143,3 +146,8 @@ def test_the_opendatafrance_export_lists_the_publishing_organisations(app, scene
     page = soup(app.get(f"/observatoire/{EPCI}"))
     assert f"/observatoire/{EPCI}/opendatafrance.csv" in [
         a["href"] for a in page.select(".observatoire-exports a")]
+
+
+def test_the_chart_s_axis_rises_to_a_round_number_above_the_publishers():
+    from ckanext.opendatalocale.report.chart import _nice
+    assert [_nice(v) for v in (0, 3, 5, 39, 41, 101, 35000)] == [4, 4, 10, 40, 100, 200, 40000]

@@ -17,6 +17,17 @@ WIDTH, HEIGHT = 600, 170
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 10, 26
 
 
+def _nice(value: int) -> int:
+    """The first of 4, 10, 20, 40, 100, 200, 400, 1 000… at least ``value``."""
+    top = 4
+    steps = (2.5, 2, 2)  # 4 → 10 → 20 → 40 → 100…
+    n = 0
+    while top < value:
+        top = round(top * steps[n % 3])
+        n += 1
+    return top
+
+
 def _points(periods: list[Period], value: Callable, x: Callable, y: Callable) -> str:
     """A step line: each period's value held from its first day to the day
     after its last."""
@@ -43,8 +54,9 @@ def evolution(periods: list[Period], label: str, first_label: str, last_label: s
     def conformant(counts):
         return counts.obliged_conformant if obliged else counts.conformant
 
-    top = max(max((c.obliged if obliged else c.communes) for c in
-                  (p.counts for p in periods)), 1)
+    # the axis rises to the most communes publishing (a nice number above
+    # it), not to all communes: 3 of 43 must not lie flat on the floor
+    top = _nice(max(publishing(p.counts) for p in periods))
     start, stop = periods[0].start, periods[-1].end + timedelta(days=1)
     span = max((stop - start).days, 1)
     inner_width, inner_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM

@@ -122,8 +122,11 @@ def _evolution(result: compliance.Report, params: dict[str, Any]) -> dict[str, A
                 f"{names[1].lower()} "
                 f"{p.counts.obliged_conformant if obliged else p.counts.conformant}"
                 for p in kept[-3:])
+        published = any(p.counts.obliged_publishing if obliged else p.counts.publishing
+                        for p in kept)
         found[kind] = {
-            "svg": chart.evolution(kept, label, _date_label(kept[0].start) if kept else "",
+            "published": published,
+            "svg": None if not published else chart.evolution(kept, label, _date_label(kept[0].start) if kept else "",
                                    _date_label(kept[-1].end) if kept else "", names, obliged),
             "change": change}
     return {"first": first, "last": last, "first_label": _date_label(first),
