@@ -29,7 +29,7 @@ COG_VERSION := 6.0.0
 COG := .cog/node_modules/@etalab/decoupage-administratif/data
 DEPARTEMENT ?= 35
 
-.PHONY: serve serve-prod bench-load test test-datastore test-fast install install-test config database demo cog bench-territories bench-report bench-dcat bench-search bench-validation bench-parity bench-repair bench-datastore bench-consolidation bench-dotation i18n clean-venv mypy test-ckan-core
+.PHONY: serve serve-prod bench-load test test-datastore test-fast install install-test config database demo cog bench-territories bench-report bench-dcat bench-search bench-validation bench-parity bench-repair bench-datastore bench-consolidation bench-dotation bench-history i18n clean-venv mypy test-ckan-core
 
 ## serve: install, configure, migrate, load the demo and serve it in French (demo server)
 serve: install config database demo
@@ -142,6 +142,8 @@ demo: database cog
 	$(BIN)/python demo/load.py $(CONFIG) $(SITE_URL) $(CREDENTIALS)
 	@# the observatoire's summary of a demo database older than its migration
 	$(CKAN) opendatalocale report rebuild
+	@# today's snapshot of the observatoire (the start of its history; a daily cron takes the next)
+	$(CKAN) opendatalocale observatoire snapshot
 	@# the DataStore tables of conformant files checked before the tables plugin
 	$(CKAN) opendatalocale tables load --all
 
@@ -180,6 +182,16 @@ bench-report: install-test cog test-datastore
 
 BENCH_REPORT_DB_URL ?= postgresql://postgres@127.0.0.1:5432/opendatalocale_bench_report
 BENCH_REPORT_ENV := CKAN_SQLALCHEMY_URL=$(BENCH_REPORT_DB_URL) CKAN_REDIS_URL=$(BENCH_REDIS_URL)
+
+## bench-history: ten years of daily observatoire snapshots of France, its pages and snapshots (see README)
+# its own database, dropped and created again by run.py before each round
+bench-history: install-test cog test-datastore
+	$(BIN)/python tools/ensure_database.py "$(BENCH_HISTORY_DB_URL)"
+	$(BENCH_HISTORY_ENV) $(BIN)/ckan -c test.ini db upgrade
+	$(BENCH_HISTORY_ENV) $(BIN)/python bench/history/run.py $(COG)
+
+BENCH_HISTORY_DB_URL ?= postgresql://postgres@127.0.0.1:5432/opendatalocale_bench_history
+BENCH_HISTORY_ENV := CKAN_SQLALCHEMY_URL=$(BENCH_HISTORY_DB_URL) CKAN_REDIS_URL=redis://127.0.0.1:6379/9
 
 ## bench-search: search benchmark at 10 000 and 100 000 datasets (see README)
 bench-search: install-test test-datastore
