@@ -98,6 +98,13 @@ def test_a_day_without_change_writes_no_row_and_a_change_opens_a_period(scene):
         ("2026-11-04", "2026-11-04"), ("2026-11-05", "2026-11-05")]
     assert history.counts_on("", ["deliberations"], date(2026, 11, 3))[
         "deliberations"].publishing == 1
+    # the chart's samples: every day when few (the same periods), fewer when asked
+    epci = model.Group.get(EPCI).id
+    exact = history.series(epci, ["deliberations"], DAY, date(2026, 11, 5))
+    assert history.sampled(epci, ["deliberations"], DAY, date(2026, 11, 5)) == exact
+    coarse = history.sampled(epci, ["deliberations"], DAY, date(2026, 11, 5), points=2)
+    assert [(p.start, p.end, p.counts.publishing) for p in coarse["deliberations"]] == [
+        (DAY, date(2026, 11, 4), 1), (date(2026, 11, 5), date(2026, 11, 5), 2)]
 
 
 def test_a_day_before_the_last_snapshot_is_refused(scene):

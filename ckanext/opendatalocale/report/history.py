@@ -27,7 +27,7 @@ from ckanext.opendatalocale.scdl import status as st
 
 from . import compliance
 
-__all__ = ["Period", "Taken", "EarlierDay", "today", "take", "days", "series",
+__all__ = ["Period", "Taken", "EarlierDay", "today", "take", "days", "series", "sampled",
            "counts_on", "period_dict", "PARIS"]
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -166,6 +166,52 @@ def series(territory_id: str, types: list[str], start: date, end: date
         stop = row["day_to"] - timedelta(days=1) if row["day_to"] else end
         found[row["dataset_type"]].append(Period(
             max(row["day_from"], start), min(stop, end), _counts(row)))
+    return found
+
+
+_SAMPLED = """
+SELECT s.day, t.kind, r.communes, r.obliged, r.population, r.population_covered,
+       r.by_status, r.obliged_by_status
+FROM (SELECT generate_series(%(start)s::date, %(end)s::date, %(step)s * interval '1 day')::date
+      UNION SELECT %(end)s::date) s(day)
+CROSS JOIN unnest(%(types)s::text[]) t(kind)
+CROSS JOIN LATERAL (
+    SELECT * FROM opendatalocale_report_snapshot r
+    WHERE r.territory_id = %(territory)s AND r.dataset_type = t.kind AND r.day_from <= s.day
+    ORDER BY r.day_from DESC LIMIT 1) r
+WHERE r.day_to IS NULL OR r.day_to > s.day
+ORDER BY t.kind, s.day
+"""
+
+
+def sampled(territory_id: str, types: list[str], start: date, end: date, points: int = 240
+            ) -> dict[str, list[Period]]:
+    """``series`` for a chart: the counts on at most ``points`` days evenly
+    spread from ``start`` to ``end`` (every day when fewer; ``end`` always),
+    the days in between taking the value of the sampled day before them — ten years of France in a
+    few thousand index look-ups instead of every change."""
+    _, last = days()
+    found: dict[str, list[Period]] = {kind: [] for kind in types}
+    if last is None:
+        return found
+    end = min(end, last)
+    step = max(1, -(-((end - start).days + 1) // points))
+    cursor = model.Session.connection().connection.cursor()
+    cursor.execute(_SAMPLED, {"territory": territory_id, "types": types, "start": start,
+                              "end": end, "step": step})
+    names = ["day", "dataset_type", "communes", "obliged", "population", "population_covered",
+             "by_status", "obliged_by_status"]
+    for values in cursor.fetchall():
+        row = dict(zip(names, values))
+        periods = found[row["dataset_type"]]
+        counts = _counts(row)
+        if periods and periods[-1].counts == counts:
+            periods[-1].end = min(row["day"] + timedelta(days=step - 1), end)
+            continue
+        if periods:
+            periods[-1].end = row["day"] - timedelta(days=1)
+        periods.append(Period(row["day"], min(row["day"] + timedelta(days=step - 1), end),
+                              counts))
     return found
 
 

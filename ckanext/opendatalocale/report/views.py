@@ -100,7 +100,7 @@ def _evolution(result: compliance.Report, params: dict[str, Any]) -> dict[str, A
         return {"first": None, "types": {}}
     territory_id = result.territory.id if result.territory else compliance.FRANCE
     obliged = params["obliged_only"]
-    periods = history.series(territory_id, result.types, first, last)
+    periods = history.sampled(territory_id, result.types, first, last)
     before = history.counts_on(territory_id, result.types, month_before(history.today()))
     names = (tk._("Obliged communes publishing") if obliged else tk._("Communes publishing"),
              tk._("Obliged communes conformant") if obliged else tk._("Communes conformant"))
