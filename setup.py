@@ -25,7 +25,7 @@ setup(
             "migration/*/alembic.ini", "migration/*/README",
             "migration/*/script.py.mako",
             "templates/**/*", "assets/**/*", "public/**/*", "*/templates/**/*",
-            "*/assets/**/*",
+            "*/assets/**/*", "guides/content/*.md",
         ],
         "ckanext.opendatalocale.i18n": ["*.pot", "*/LC_MESSAGES/*.po",
                                         "*/LC_MESSAGES/*.mo"],
@@ -64,6 +64,8 @@ setup(
             "ckanext.opendatalocale.consolidation.plugin:ConsolidationPlugin",
             "opendatalocale_dotation = "
             "ckanext.opendatalocale.dotation.plugin:DotationPlugin",
+            "opendatalocale_guides = "
+            "ckanext.opendatalocale.guides.plugin:GuidesPlugin",
         ],
         # ckanext-dcat's RDF profiles (ckanext.dcat.rdf.profiles)
         "ckan.rdf.profiles": [

@@ -14,7 +14,8 @@ import pytest
 MIGRATED_PLUGINS = ("activity", "opendatalocale_search", "opendatalocale_validation",
                     "opendatalocale_territories", "opendatalocale_report",
                     "opendatalocale_entry", "opendatalocale_tables",
-                    "opendatalocale_consolidation", "opendatalocale_dotation")
+                    "opendatalocale_consolidation", "opendatalocale_dotation",
+                    "opendatalocale_guides")
 
 
 DEFAULT_DB_URL = "postgresql://postgres@127.0.0.1:5432/opendatalocale_test"

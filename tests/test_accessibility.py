@@ -29,6 +29,8 @@ PUBLIC_PAGES = {
     "dataset": "/subventions/subventions-cesson",
     "resource": "/subventions/subventions-cesson/resource/{resource}",
     "socle-commun": "/socle-commun/",
+    "guides": "/guides",
+    "guide-actor": "/guides/agent-accompagnateur",
     "guide": "/socle-commun/deliberations/",
     "observatoire": "/observatoire",
     "observatoire-epci": "/observatoire/epci-243500139",
