@@ -13,8 +13,8 @@ from .history import Period
 
 __all__ = ["evolution"]
 
-WIDTH, HEIGHT = 600, 170
-LEFT, RIGHT, TOP, BOTTOM = 44, 12, 10, 26
+WIDTH, HEIGHT = 600, 180
+LEFT, RIGHT, TOP, BOTTOM = 50, 12, 14, 34
 
 
 def _nice(value: int) -> int:
