@@ -108,7 +108,7 @@ config: install
 		"ckan.site_url = $(SITE_URL)" \
 		"ckan.site_id = opendatalocale" \
 		"ckan.site_title = Portail open data du territoire" \
-		"ckan.plugins = activity datastore datatables_view opendatalocale_security image_view text_view opendatalocale_search scheming_datasets opendatalocale_datasets opendatalocale_validation opendatalocale_tables opendatalocale_territories opendatalocale_report opendatalocale_consolidation opendatalocale_dotation opendatalocale_guides opendatalocale_entry dcat opendatalocale_dcat" \
+		"ckan.plugins = activity datastore datatables_view opendatalocale_security image_view text_view opendatalocale_search scheming_datasets opendatalocale_datasets opendatalocale_validation opendatalocale_tables opendatalocale_territories opendatalocale_report opendatalocale_consolidation opendatalocale_dotation opendatalocale_guides opendatalocale_notify opendatalocale_entry dcat opendatalocale_dcat" \
 		"ckan.search.show_all_types = true" \
 		"ckan.views.default_views = image_view text_view datatables_view" \
 		"ckan.datastore.write_url = $(DATASTORE_URL)" \

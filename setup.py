@@ -66,6 +66,8 @@ setup(
             "ckanext.opendatalocale.dotation.plugin:DotationPlugin",
             "opendatalocale_guides = "
             "ckanext.opendatalocale.guides.plugin:GuidesPlugin",
+            "opendatalocale_notify = "
+            "ckanext.opendatalocale.notify.plugin:NotifyPlugin",
         ],
         # ckanext-dcat's RDF profiles (ckanext.dcat.rdf.profiles)
         "ckan.rdf.profiles": [

@@ -15,7 +15,7 @@ MIGRATED_PLUGINS = ("activity", "opendatalocale_search", "opendatalocale_validat
                     "opendatalocale_territories", "opendatalocale_report",
                     "opendatalocale_entry", "opendatalocale_tables",
                     "opendatalocale_consolidation", "opendatalocale_dotation",
-                    "opendatalocale_guides")
+                    "opendatalocale_guides", "opendatalocale_notify")
 
 
 DEFAULT_DB_URL = "postgresql://postgres@127.0.0.1:5432/opendatalocale_test"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "ckanext" / "opendatalocale"
-PLUGINS = ("consolidation", "datasets", "dcat", "entry", "guides", "report", "search", "security", "tables", "territories",
+PLUGINS = ("consolidation", "datasets", "dcat", "entry", "guides", "notify", "report", "search", "security", "tables", "territories",
            "validation")
 
 

@@ -110,7 +110,7 @@ def test_pages_carry_no_english_core_string(app):
                 "/dashboard/datasets", f"/user/{sysadmin['name']}", "/ckan-admin",
                 "/organization/epci-243500139", "/organization/edit/commune-35238",
                 "/observatoire", "/observatoire/epci-243500139", "/guides", "/guides/elu",
-                "/guides/elu/modifier"]:
+                "/guides/elu/modifier", f"/user/{sysadmin['name']}/notifications"]:
         response = app.get(url, headers=headers)
         assert response.status_code == 200, url
         left = sorted(english & visible_strings(response.body))

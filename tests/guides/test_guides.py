@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 from ckan.logic import NotAuthorized, NotFound, ValidationError
 from ckan.tests import factories, helpers
 
-from ckanext.opendatalocale.guides import content
+from ckanext.opendatalocale.guides import texts as content
 
 from ..datasets.forms import PASSWORD, csrf, logged_in
 

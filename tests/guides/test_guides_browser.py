@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from ckan.tests import factories
 
-from ckanext.opendatalocale.guides import content
+from ckanext.opendatalocale.guides import texts as content
 
 from ..test_journeys import PASSWORD, SIZES, checked, log_in, new_page
 from ..territories.conftest import load

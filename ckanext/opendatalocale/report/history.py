@@ -219,7 +219,7 @@ def counts_on(territory_id: str, types: list[str], day: date) -> dict[str, compl
     """The counts of the snapshot valid on ``day``, by type (empty when none
     was taken by then)."""
     first, last = days()
-    if first is None or day < first or day > last:
+    if first is None or last is None or day < first or day > last:
         return {}
     return {kind: periods[0].counts
             for kind, periods in series(territory_id, types, day, day).items() if periods}

@@ -52,8 +52,9 @@ def lines(root: Optional[str], types: list[str],
     site, title = tk.config.get("ckan.site_url", "").rstrip("/"), tk.config.get(
         "ckan.site_title", "")
 
-    def code_above(t: compliance.Territory, level: str) -> str:
+    def code_above(start: compliance.Territory, level: str) -> str:
         seen = set()
+        t: Optional[compliance.Territory] = start
         while t is not None and t.id not in seen:
             if t.level == level:
                 return t.code
@@ -68,7 +69,7 @@ def lines(root: Optional[str], types: list[str],
         for kind in types:
             found = cells.get((t.id, kind))
             statuses[kind] = st.STATUSES[found[0]] if found else st.ABSENT
-        line = dict.fromkeys(odf.columns(types), "")
+        line: dict[str, Any] = dict.fromkeys(odf.columns(types), "")
         line.update({
             "siren": sirens.get(t.id) or (t.code if t.level == "epci" else ""),
             "nom": t.title, "type": odf.organisation_type(t.level, t.title),

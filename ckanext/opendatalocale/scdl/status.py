@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Optional
 
 __all__ = ["STATUSES", "ABSENT", "UNCHECKED", "INVALID", "STALE", "CONFORMANT",
-           "FREQUENCY_PERIODS", "conformity", "dataset_status", "best", "rank"]
+           "FREQUENCY_PERIODS", "conformity", "dataset_status", "stale_from", "best", "rank"]
 
 ABSENT = "absent"
 UNCHECKED = "sans-validation"
@@ -63,6 +63,15 @@ def dataset_status(conformity: Optional[str], modified: Optional[datetime],
     if conformity == "invalide":
         return INVALID
     return UNCHECKED
+
+
+def stale_from(modified: Optional[datetime], frequency: Optional[str]) -> Optional[datetime]:
+    """When a dataset changed last at ``modified`` becomes out of date by the
+    frequency it declares (None: never — continuous, irregular, no date)."""
+    period = FREQUENCY_PERIODS.get((frequency or "").upper())
+    if period is None or modified is None:
+        return None
+    return modified + period
 
 
 def best(statuses) -> str:

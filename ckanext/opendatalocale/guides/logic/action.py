@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from .. import content
+from .. import texts
 from ..model import guide_table
 
 __all__ = ["opendatalocale_guide_list", "opendatalocale_guide_show",
@@ -22,11 +22,11 @@ LIMITS = {"title": 200, "audience": 200, "summary": 500, "body": 50_000}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def guides() -> list[content.Guide]:
+def guides() -> list[texts.Guide]:
     """Every guide, the sysadmins' edits over the shipped text, in order."""
     edited = {row.slug: row for row in model.Session.execute(guide_table.select())}
     found = []
-    for slug, shipped in content.shipped().items():
+    for slug, shipped in texts.shipped().items():
         row = edited.get(slug)
         found.append(shipped if row is None else replace(
             shipped, title=row.title, audience=row.audience, summary=row.summary,
@@ -34,14 +34,14 @@ def guides() -> list[content.Guide]:
     return found
 
 
-def guide(slug: str) -> content.Guide:
+def guide(slug: str) -> texts.Guide:
     for found in guides():
         if found.slug == slug:
             return found
     raise tk.ObjectNotFound(tk._("Unknown guide: {slug}").format(slug=slug))
 
 
-def _dict(found: content.Guide, body: bool = True) -> dict[str, Any]:
+def _dict(found: texts.Guide, body: bool = True) -> dict[str, Any]:
     data = {"slug": found.slug, "title": found.title, "audience": found.audience,
             "summary": found.summary, "edited": found.edited,
             "modified": found.modified.isoformat() if found.modified else None,

@@ -162,7 +162,7 @@ def parse_history(data_dict: dict[str, Any]) -> dict[str, Any]:
 
 def history_result(params: dict[str, Any]) -> dict[str, Any]:
     territory = params["territory"]
-    found = {kind: [] for kind in params["types"]}
+    found: dict[str, list[history.Period]] = {kind: [] for kind in params["types"]}
     if params["first"] is not None:
         found = history.series(territory.id if territory else compliance.FRANCE,
                                params["types"], params["start"], params["end"])

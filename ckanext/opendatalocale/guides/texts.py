@@ -4,13 +4,14 @@ its Markdown text."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
 __all__ = ["Guide", "shipped", "parse", "FOLDER"]
 
-FOLDER = Path(__file__).parent / "content"
+FOLDER = Path(__file__).parent / "content"  # the .md files
 
 
 @dataclass
@@ -21,7 +22,7 @@ class Guide:
     summary: str
     body: str
     order: int = 100
-    modified: Optional[object] = None      # datetime of the sysadmins' last edit
+    modified: Optional[datetime] = None    # the sysadmins' last edit
     modified_by: Optional[str] = None      # None: the shipped text
 
     @property

@@ -1,0 +1,214 @@
+"""What must be told, to whom, and the sending (``ckan opendatalocale notify``).
+
+1. *events*: a file found non conforme or unreachable is recorded when its
+   check is written (the validation plugin's signal, in that transaction);
+   a dataset about to be out of date (15 days before) or now out of date is
+   found by the command, from CKAN's datasets and the frequency they declare
+   (``scdl.status.stale_from``). Each event once per (kind, key): the key
+   names the file's content or the dataset's last change, so a new problem
+   after a correction is a new event, the same one never twice;
+2. *mails*: each event becomes one mail per editor and admin of the
+   dataset's organisation who wants that kind (a person without e-mail is
+   skipped and counted), once per (kind, key, person);
+3. *sending*: every pending mail through CKAN's mailer (its ``smtp.*``
+   settings); a refused or failed send stays pending, its error logged and
+   counted, and is tried again at the next run.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.lib import mailer
+
+from ckanext.opendatalocale.scdl import catalogue
+from ckanext.opendatalocale.scdl import status as st
+
+from . import messages, settings
+from .model import event_table, mail_table
+
+__all__ = ["KINDS", "Run", "record_validation", "find_stale", "compose", "send", "run",
+           "SOON"]
+
+log = logging.getLogger(__name__)
+
+NONCONFORME, INJOIGNABLE, PERIME_BIENTOT, PERIME = (
+    "nonconforme", "injoignable", "perime_bientot", "perime")
+KINDS = (NONCONFORME, INJOIGNABLE, PERIME_BIENTOT, PERIME)
+SOON = timedelta(days=15)
+MAX_ATTEMPTS = 20
+_FILE_ERROR = "erreur_fichier"  # resolved into INJOIGNABLE (or nothing) when composed
+
+
+@dataclass
+class Run:
+    events: int = 0
+    mails: int = 0
+    without_email: int = 0
+    not_wanted: int = 0
+    sent: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _event(connection, kind: str, key: str, package_id: str,
+           resource_id: Optional[str] = None) -> int:
+    result = connection.execute(insert(event_table).values(
+        kind=kind, key=key, package_id=package_id, resource_id=resource_id,
+        created=datetime.now(timezone.utc)).on_conflict_do_nothing())
+    return result.rowcount or 0
+
+
+def record_validation(package_id: str, resource_id: str, status: Optional[str],
+                      connection: Any, file_hash: Optional[str] = None, **_: Any) -> None:
+    """The validation plugin's signal: a failed check is an event (once per
+    file content), an errored one too (once a day: whether the file was
+    unreachable is read from its report when the mail is written)."""
+    if status == "failure":
+        _event(connection, NONCONFORME, f"{resource_id}:{file_hash or ''}", package_id,
+               resource_id)
+    elif status == "error":
+        day = datetime.now(timezone.utc).date().isoformat()
+        _event(connection, _FILE_ERROR, f"{resource_id}:{day}", package_id, resource_id)
+
+
+_DATED = """
+SELECT p.id, p.metadata_modified, e.value
+FROM package p
+JOIN package_extra e ON e.package_id = p.id AND e.key = 'frequency' AND e.state = 'active'
+WHERE p.state = 'active' AND NOT p.private AND p.type = ANY(%(types)s)
+"""
+
+
+def find_stale(now: datetime) -> int:
+    """Events for the public SCDL datasets out of date within ``SOON`` or
+    already: keyed by the day they become so (a new change, a new day)."""
+    types = [entry.slug for entry in catalogue().entries]
+    connection = model.Session.connection()
+    cursor = connection.connection.cursor()
+    cursor.execute(_DATED, {"types": types})
+    found = 0
+    for package_id, modified, frequency in cursor.fetchall():
+        if modified is not None and modified.tzinfo is None:
+            modified = modified.replace(tzinfo=timezone.utc)  # CKAN stores UTC, naive
+        due = st.stale_from(modified, frequency)
+        if due is None or now < due - SOON:
+            continue
+        kind = PERIME if now > due else PERIME_BIENTOT
+        found += _event(connection, kind, f"{package_id}:{due.date().isoformat()}",
+                        package_id)
+    return found
+
+
+_RECIPIENTS = """
+SELECT u.id, u.name, coalesce(nullif(u.fullname, ''), u.name), coalesce(u.email, '')
+FROM member m JOIN "user" u ON u.id = m.table_id
+WHERE m.group_id = %(org)s AND m.table_name = 'user' AND m.state = 'active'
+  AND m.capacity IN ('editor', 'admin') AND u.state = 'active'
+ORDER BY u.name
+"""
+
+
+def recipients(organization_id: str) -> list[tuple[str, str, str, str]]:
+    """(id, name, display name, e-mail) of the organisation's editors and admins."""
+    cursor = model.Session.connection().connection.cursor()
+    cursor.execute(_RECIPIENTS, {"org": organization_id})
+    return cursor.fetchall()
+
+
+def _unreachable(resource_id: str) -> bool:
+    try:
+        shown = tk.get_action("resource_validation_show")(
+            {"ignore_auth": True}, {"resource_id": resource_id})
+    except (tk.ObjectNotFound, KeyError):
+        return False
+    report = shown.get("report") or {}
+    return bool(report.get("unreachable"))
+
+
+def compose(now: datetime, result: Run) -> None:
+    """The mails of every event not yet handled."""
+    pending = model.Session.execute(event_table.select().where(
+        event_table.c.handled.is_(None)).order_by(event_table.c.created)).mappings().all()
+    for event in pending:
+        kind = event["kind"]
+        if kind == _FILE_ERROR:
+            kind = INJOIGNABLE if _unreachable(event["resource_id"]) else None
+        dataset = None
+        if kind is not None:
+            try:
+                dataset = tk.get_action("package_show")(
+                    {"ignore_auth": True}, {"id": event["package_id"]})
+            except tk.ObjectNotFound:
+                dataset = None
+        if dataset is not None and dataset.get("state") == "active" and dataset.get("owner_org"):
+            result.events += 1
+            for user_id, name, display, email in recipients(dataset["owner_org"]):
+                if not settings.wants(user_id, kind):
+                    result.not_wanted += 1
+                    continue
+                if not email.strip():
+                    result.without_email += 1
+                    continue
+                mail = messages.event_mail(kind, dataset, event["resource_id"], user_id,
+                                           display)
+                inserted = model.Session.execute(insert(mail_table).values(
+                    kind=kind, key=event["key"], user_id=user_id, email=email.strip(),
+                    subject=mail.subject, body_text=mail.text, body_html=mail.html,
+                    created=now).on_conflict_do_nothing())
+                result.mails += inserted.rowcount or 0
+        model.Session.execute(event_table.update().where(sa.and_(
+            event_table.c.kind == event["kind"], event_table.c.key == event["key"])
+        ).values(handled=now))
+    model.Session.commit()
+
+
+def send(now: datetime, result: Run) -> None:
+    """Every pending mail, each committed on its own: a crash never sends twice."""
+    pending = model.Session.execute(mail_table.select().where(sa.and_(
+        mail_table.c.status == "pending", mail_table.c.attempts < MAX_ATTEMPTS)
+    ).order_by(mail_table.c.id)).mappings().all()
+    for mail in pending:
+        where = mail_table.c.id == mail["id"]
+        if not settings.wants(mail["user_id"], mail["kind"]):  # unsubscribed since
+            model.Session.execute(mail_table.update().where(where).values(status="skipped"))
+            model.Session.commit()
+            continue
+        user = model.User.get(mail["user_id"])
+        try:
+            mailer.mail_recipient(
+                user.display_name if user else "", mail["email"], mail["subject"],
+                mail["body_text"],
+                body_html=mail["body_html"],
+                headers={"List-Unsubscribe": f"<{messages.unsubscribe_url(mail['user_id'], mail['kind'])}>"})
+        except (mailer.MailerException, OSError) as error:
+            result.failed += 1
+            result.errors.append(f"{mail['email']}: {error}")
+            log.warning("notification %s to %s not sent (attempt %s): %s", mail["id"],
+                        mail["email"], mail["attempts"] + 1, error)
+            model.Session.execute(mail_table.update().where(where).values(
+                attempts=mail_table.c.attempts + 1, last_error=str(error)[:2000]))
+        else:
+            result.sent += 1
+            model.Session.execute(mail_table.update().where(where).values(
+                status="sent", sent=datetime.now(timezone.utc),
+                attempts=mail_table.c.attempts + 1, last_error=None))
+        model.Session.commit()
+
+
+def run(now: Optional[datetime] = None) -> Run:
+    """One run of the command: find, compose, send."""
+    now = now or datetime.now(timezone.utc)
+    result = Run()
+    find_stale(now)
+    model.Session.commit()
+    compose(now, result)
+    send(now, result)
+    return result
