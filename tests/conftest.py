@@ -332,6 +332,19 @@ def rq_connection_for_workers(request, monkeypatch):
         kwargs.setdefault("connection", connect_to_redis())
         made(self, *args, **kwargs)
     monkeypatch.setattr(jobs.Worker, "__init__", with_connection)
+    if "live_server" in request.fixturenames:
+        # a browser test's server runs in a thread: a work horse forked then
+        # can inherit a lock that thread held and hang for ever (seen in CI:
+        # the child stuck in psycopg2.connect during load_environment). Its
+        # jobs run in the test's process instead, as rq's SimpleWorker does,
+        # with CKAN's environment already loaded there.
+        from rq.worker import WorkerStatus
+
+        def in_process(self, job, queue):
+            self.set_state(WorkerStatus.BUSY)
+            self.perform_job(job, queue)
+            self.set_state(WorkerStatus.IDLE)
+        monkeypatch.setattr(jobs.Worker, "execute_job", in_process)
 
 
 @pytest.fixture(autouse=True)
