@@ -156,15 +156,15 @@ def test_a_person_chooses_her_notifications_on_her_page(app, commune):
     boxes = BeautifulSoup(page.body, "html.parser").select("#notify-preferences input[type=checkbox]")
     assert len(boxes) == len(notices.KINDS) and all(b.has_attr("checked") for b in boxes)
     saved = client.post("/user/secretaire/notifications", data={
-        "_csrf_token": csrf(page.body), "kind": ["nonconforme", "perime"], "digest": "monthly"})
+        "_csrf_token": csrf(page.body), "kind": ["nonconforme", "perime"]})
     assert saved.status_code == 200
     user_id = commune["people"]["secretaire"]["id"]
-    assert settings.choices(user_id) == {"off": ["injoignable", "perime_bientot"],
-                                         "digest": "monthly"}
+    assert settings.choices(user_id)["off"] == ["injoignable", "perime_bientot"]
     bad = client.post("/user/secretaire/notifications", data={
-        "_csrf_token": csrf(page.body), "kind": ["<script>"], "digest": "daily"})
+        "_csrf_token": csrf(page.body), "kind": ["<script>", "perime"]})
     assert bad.status_code == 409 and "Choix inconnu" in bad.body
-    assert settings.choices(user_id)["digest"] == "monthly"
+    assert "<script>" not in bad.body.split("notify-preferences")[0].split("</header>")[-1]
+    assert settings.choices(user_id)["off"] == ["injoignable", "perime_bientot"]
     assert client.get("/user/maire/notifications").status_code == 403
     assert app.get("/user/secretaire/notifications").status_code == 403
 

@@ -35,11 +35,10 @@ def preferences(id: str):
     if tk.request.method == "POST":
         form = tk.request.form
         wanted = set(form.getlist("kind"))
-        digest = form.get("digest", "weekly")
-        unknown = wanted - set(notices.KINDS)
-        if unknown or digest not in settings.DIGESTS:
-            errors["form"] = tk._("Unknown choice: expected the boxes and frequencies of "
-                                  "this form")
+        # the digest's frequency is not offered until the digest exists (issue 19)
+        digest = settings.choices(user.id)["digest"]
+        if wanted - set(notices.KINDS):
+            errors["form"] = tk._("Unknown choice: expected the boxes of this form")
         else:
             settings.save(user.id, [k for k in notices.KINDS if k not in wanted], digest)
             model.Session.commit()
@@ -50,8 +49,7 @@ def preferences(id: str):
         "has_email": bool((user.email or "").strip()), "is_myself": me.id == user.id,
         "is_sysadmin": me.sysadmin, "am_following": False,
         "about_formatted": tk.h.render_markdown(user.about or ""),
-        "choices": settings.choices(user.id), "labels": _labels(), "errors": errors,
-        "digests": settings.DIGESTS}), (409 if errors else 200)
+        "choices": settings.choices(user.id), "labels": _labels(), "errors": errors}), (409 if errors else 200)
 
 
 def unsubscribe(token: str):
