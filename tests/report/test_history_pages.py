@@ -6,7 +6,6 @@ import csv
 import io
 import json
 
-import ckan.model as model
 from ckan.tests import helpers
 
 from ckanext.opendatalocale.report import history
@@ -14,14 +13,10 @@ from ckanext.opendatalocale.report.views import month_before
 
 from ..validation.conftest import upload
 from .conftest import SUBVENTIONS
+from .test_history import take
 from .test_pages import soup
 
 EPCI = "epci-243500139"
-
-
-def take(day) -> None:
-    history.take(day)
-    model.Session.commit()
 
 
 def a_month_of_history(sysadmin: str) -> None:

@@ -250,6 +250,20 @@ def _cells(types: list[str], owners: Optional[list[str]], now: datetime
 
 # -- roll-up --------------------------------------------------------------------------
 
+def _owner_communes(territories: dict[str, Territory]) -> dict[str, str]:
+    """Organisation → the commune its datasets count for: a commune itself, and
+    the communes it absorbed (their organisations, marked merged, keep their
+    datasets)."""
+    by_name = {t.name: t for t in territories.values()}
+    found: dict[str, str] = {}
+    for t in territories.values():
+        if t.level == "commune":
+            target = by_name.get(t.merged_into) if t.merged_into else t
+            if target is not None:
+                found[t.id] = target.id
+    return found
+
+
 def build(root: Optional[str], types: list[str],
           level: Optional[str] = None, obliged_only: bool = False,
           now: Optional[datetime] = None) -> Report:
@@ -269,7 +283,6 @@ def build(root: Optional[str], types: list[str],
         root_territory = territories.get(root_id)
         if root_territory is None:
             raise UnknownTerritory(root)
-    by_name = {t.name: t for t in territories.values()}
 
     communes = [t for t in territories.values() if t.level == "commune" and not t.merged_into]
     if obliged_only:
@@ -296,14 +309,7 @@ def build(root: Optional[str], types: list[str],
         row_of[t.id] = found
         return found
 
-    # organisations whose datasets count for a commune: itself and the communes
-    # it absorbed (their organisations, marked merged, keep their datasets)
-    owner_commune: dict[str, str] = {}
-    for t in territories.values():
-        if t.level == "commune":
-            target = by_name.get(t.merged_into) if t.merged_into else t
-            if target is not None:
-                owner_commune[t.id] = target.id
+    owner_commune = _owner_communes(territories)
     owners = None if root_id is None else list(owner_commune) + [root_id]
     cells = _cells(types, owners, now)
 
@@ -380,7 +386,6 @@ def rollup(types: list[str], now: Optional[datetime] = None) -> dict[str, dict[s
     in every territory above it)."""
     now = now or datetime.now(timezone.utc)
     territories = _territories(None)
-    by_name = {t.name: t for t in territories.values()}
     above: dict[str, list[str]] = {}
 
     def ancestors(t: Territory) -> list[str]:
@@ -410,12 +415,7 @@ def rollup(types: list[str], now: Optional[datetime] = None) -> dict[str, dict[s
         communes_, obliged, population = bases.get(territory_id, (0, 0, 0))
         counts[territory_id] = {kind: Counts.absent(communes_, obliged, population)
                                 for kind in types}
-    owner_commune: dict[str, str] = {}
-    for t in territories.values():
-        if t.level == "commune":
-            target = by_name.get(t.merged_into) if t.merged_into else t
-            if target is not None:
-                owner_commune[t.id] = target.id
+    owner_commune = _owner_communes(territories)
     best: dict[tuple[str, str], int] = {}
     for (owner, kind), (rank, _) in _cells(types, None, now).items():
         commune_id = owner_commune.get(owner)

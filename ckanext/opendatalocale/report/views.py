@@ -27,14 +27,22 @@ observatoire = Blueprint("observatoire", __name__)
 SORTS = ("title", "population", "publishing", "conformant")
 
 
-def _params(territory: str | None) -> dict[str, Any]:
+def _checked(parser, territory: str | None) -> dict[str, Any]:
+    """The query's parameters through ``parser``: a 409 naming what is
+    accepted, a 404 for an unknown territory."""
     data = {key: value for key, value in tk.request.args.items() if value}
     data["territory"] = territory
     try:
-        return parse(data)
+        return parser(data)
     except tk.ValidationError as error:
         message = "; ".join(m for messages in error.error_dict.values() for m in messages)
         return tk.abort(409, message)
+    except tk.ObjectNotFound as error:
+        return tk.abort(404, str(error.message or error))
+
+
+def _params(territory: str | None) -> dict[str, Any]:
+    return _checked(parse, territory)
 
 
 def _report(territory: str | None):
@@ -133,21 +141,9 @@ def _evolution(result: compliance.Report, params: dict[str, Any]) -> dict[str, A
             "last_label": _date_label(last), "types": found, "names": names}
 
 
-def _history_params(territory: str | None) -> dict[str, Any]:
-    data = {key: value for key, value in tk.request.args.items() if value}
-    data["territory"] = territory
-    try:
-        return parse_history(data)
-    except tk.ValidationError as error:
-        message = "; ".join(m for messages in error.error_dict.values() for m in messages)
-        return tk.abort(409, message)
-    except tk.ObjectNotFound as error:
-        return tk.abort(404, str(error.message or error))
-
-
 def history_export(fmt: str, territory: str | None = None):
     """The history as a file: one line per type and period of unchanged counts."""
-    found = history_result(_history_params(territory))
+    found = history_result(_checked(parse_history, territory))
     name = f"observatoire-historique-{territory or 'france'}"
     if fmt == "json":
         return Response(json.dumps(found, ensure_ascii=False), mimetype="application/json",
