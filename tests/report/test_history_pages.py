@@ -111,6 +111,11 @@ def test_history_exports_refuse_bad_parameters_with_the_accepted_values(app, sce
     assert app.get(f"/observatoire/{EPCI}/history.json", query_string={"from": "hier"},
                    status=409).status_code == 409
     assert app.get("/observatoire/nowhere/history.json", status=404).status_code == 404
+    for url in ("/observatoire/%00/history.json", "/observatoire/%00",  # a NUL names nothing
+                "/observatoire/%00/opendatafrance.csv",
+                "/api/3/action/scdl_compliance_history?territory=%00",
+                "/api/3/action/scdl_compliance_show?territory=%00"):
+        assert app.get(url, status=404).status_code == 404, url
     assert app.get("/observatoire/commune-35238/history.csv", status=409).status_code == 409
 
 

@@ -272,10 +272,7 @@ def build(root: Optional[str], types: list[str],
     now = now or datetime.now(timezone.utc)
     root_territory = None
     if root is not None:
-        group = model.Group.get(root)
-        if group is None or not group.is_organization or group.state != "active":
-            raise UnknownTerritory(root)
-        root_id = group.id
+        root_id = _organisation(root).id
     else:
         root_id = None
     territories = _territories(root_id)
@@ -432,12 +429,19 @@ def rollup(types: list[str], now: Optional[datetime] = None) -> dict[str, dict[s
     return counts
 
 
+def _organisation(name_or_id: str) -> model.Group:
+    """The active organisation of this name or id (UnknownTerritory else; a
+    NUL byte, which PostgreSQL refuses in a query, names none)."""
+    group = None if "\x00" in name_or_id else model.Group.get(name_or_id)
+    if group is None or not group.is_organization or group.state != "active":
+        raise UnknownTerritory(name_or_id)
+    return group
+
+
 def territory(name_or_id: str) -> Territory:
     """One territory, by organisation name or id (UnknownTerritory if the
     organisation is not an active territory)."""
-    group = model.Group.get(name_or_id)
-    if group is None or not group.is_organization or group.state != "active":
-        raise UnknownTerritory(name_or_id)
+    group = _organisation(name_or_id)
     cursor = model.Session.connection().connection.cursor()
     cursor.execute(f"SELECT {_COLUMNS} FROM opendatalocale_territory t WHERE t.id = %(id)s",
                    {"id": group.id})
