@@ -489,11 +489,22 @@
       .catch(failed);
   });
 
+  /* The title is kept on change; saving the file waits for it, and sends it
+     once more if it was typed but not yet kept (a click on the button right
+     after typing must not lose it). */
   var title = document.getElementById("scdl-entry-title");
+  var titleKept = title ? title.value : null;
+  var titleSaving = Promise.resolve();
+  function keepTitle() {
+    if (!title || title.value === titleKept) { return titleSaving; }
+    var value = title.value;
+    titleSaving = titleSaving.catch(function () {}).then(function () {
+      return api(config.api.update, {id: config.entry, rows: [], title: value});
+    }).then(function () { titleKept = value; });
+    return titleSaving;
+  }
   if (title) {
-    title.addEventListener("change", function () {
-      api(config.api.update, {id: config.entry, rows: [], title: title.value}).catch(failed);
-    });
+    title.addEventListener("change", function () { keepTitle().catch(failed); });
   }
 
   document.getElementById("scdl-entry-save").addEventListener("click", function (event) {
@@ -502,7 +513,7 @@
     button.disabled = true;
     flush().then(function () {
       return Promise.all(Object.keys(chains).map(function (key) { return chains[key]; }));
-    }).then(function () {
+    }).then(keepTitle).then(function () {
       if (Object.keys(pending).length) { button.disabled = false; return; }
       return api(config.api.save, {id: config.entry}).then(function (result) {
         say(S.saved_file);
