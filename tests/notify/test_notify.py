@@ -6,12 +6,14 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
+import pytest
 import sqlalchemy as sa
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
 import ckan.model as model
 from ckan.cli.cli import ckan as ckan_command
+from ckan.lib.jobs import Worker
 from ckan.tests import helpers
 
 from ckanext.opendatalocale.notify import messages, notices, settings
@@ -178,3 +180,41 @@ def test_the_command_sends_the_day_s_notifications(app, smtp, commune, monkeypat
     result = CliRunner().invoke(ckan_command, ["-c", "test.ini", "opendatalocale", "notify"])
     assert result.exit_code == 0, result.output
     assert "2 sent" in result.output and "1 recipients without e-mail" in result.output
+
+
+@pytest.mark.ckan_config("ckanext.opendatalocale.validation.allow_private_addresses", True)
+def test_a_linked_file_that_cannot_be_reached_mails_its_editors(app, smtp, commune):
+    dataset = helpers.call_action("package_create", {"user": commune["sysadmin"]},
+                                  type="subventions", name="subventions-lien",
+                                  title="Subventions liées", owner_org=commune["org"]["id"])
+    # a link to a port where nobody listens: the check cannot fetch it
+    resource = helpers.call_action(
+        "resource_create", {"user": commune["sysadmin"]}, package_id=dataset["id"],
+        name="subventions distantes", format="CSV",
+        url=f"http://127.0.0.1:{free_port()}/subventions.csv")
+    Worker().work(burst=True)
+    result = run(app)
+    assert result.sent == 2 and result.failed == 0
+    assert [m["kind"] for m in mails()] == ["injoignable", "injoignable"]
+    message = smtp.to("maire@example.org")[0]
+    assert message["Subject"] == "Fichier lié injoignable : Subventions liées"
+    text = text_of(message)
+    assert "n'a pas pu lire le fichier lié" in text or "n’a pas pu lire le fichier lié" in text
+    assert f"/subventions/subventions-lien/resource/{resource['id']}" in text
+    # the same day, the same unreachable link is not told twice
+    helpers.call_action("resource_patch", {"user": commune["sysadmin"]}, id=resource["id"],
+                        description="toujours injoignable")
+    Worker().work(burst=True)
+    assert run(app).sent == 0 and len(smtp.messages) == 2
+
+
+def test_the_command_says_which_mails_it_could_not_send(app, smtp, commune, monkeypatch):
+    invalid_subventions(commune)
+    monkeypatch.setenv("CKAN_SMTP_SERVER", f"127.0.0.1:{free_port()}")  # nobody there
+    monkeypatch.setenv("CKAN_SMTP_MAIL_FROM", "portail@example.org")
+    result = CliRunner().invoke(ckan_command, ["-c", "test.ini", "opendatalocale", "notify"])
+    assert result.exit_code == 0, result.output
+    assert "0 sent, 2 failed (tried again next run)" in result.output
+    assert result.output.count("not sent:") == 2
+    assert all(m["status"] == "pending" and m["attempts"] == 1 for m in mails())
+    assert smtp.messages == []
