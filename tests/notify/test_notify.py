@@ -158,12 +158,12 @@ def test_a_person_chooses_her_notifications_on_her_page(app, commune):
     boxes = BeautifulSoup(page.body, "html.parser").select("#notify-preferences input[type=checkbox]")
     assert len(boxes) == len(notices.KINDS) and all(b.has_attr("checked") for b in boxes)
     saved = client.post("/user/secretaire/notifications", data={
-        "_csrf_token": csrf(page.body), "kind": ["nonconforme", "perime"]})
+        "_csrf_token": csrf(page.body), "kind": ["nonconforme", "perime", "manquant"]})
     assert saved.status_code == 200
     user_id = commune["people"]["secretaire"]["id"]
     assert settings.choices(user_id)["off"] == ["injoignable", "perime_bientot"]
     bad = client.post("/user/secretaire/notifications", data={
-        "_csrf_token": csrf(page.body), "kind": ["<script>", "perime"]})
+        "_csrf_token": csrf(page.body), "kind": ["<script>", "perime", "manquant"]})
     assert bad.status_code == 409 and "Choix inconnu" in bad.body
     assert "<script>" not in bad.body.split("notify-preferences")[0].split("</header>")[-1]
     assert settings.choices(user_id)["off"] == ["injoignable", "perime_bientot"]
@@ -218,3 +218,38 @@ def test_the_command_says_which_mails_it_could_not_send(app, smtp, commune, monk
     assert result.output.count("not sent:") == 2
     assert all(m["status"] == "pending" and m["attempts"] == 1 for m in mails())
     assert smtp.messages == []
+
+
+def test_an_obliged_commune_lacking_types_is_reminded_at_most_monthly(app, smtp, commune):
+    maire = commune["people"]["maire"]["id"]
+    settings.save(maire, [], "weekly")  # the fixture turned the reminder off
+    model.Session.commit()
+    invalid_subventions(commune)  # published (not conformant): not missing
+    types = helpers.call_action("scdl_compliance_show", territory="commune-35051")["types"]
+    december = datetime(2026, 12, 3, 8, tzinfo=timezone.utc)
+    with app.flask_app.test_request_context():
+        notices.run(december)
+
+    def reminders(address):
+        return [m for m in smtp.to(address) if "socle commun" in m["Subject"]]
+
+    [reminder] = reminders("maire@example.org")
+    missing = len(types) - 1
+    assert reminder["Subject"] == f"Cesson-Sévigné : {missing} types du socle commun à publier"
+    text = text_of(reminder)
+    assert "plus de 3 500 habitants" in text and "Délibérations" in text
+    assert "Subventions" not in text.split("socle commun :")[1].split("\n\n")[1]
+    assert "/socle-commun/?organisation=commune-35051" in text
+    assert "/notifications/desabonnement/" in text
+    # editors are not reminded: the commune's admins decide
+    assert reminders("secretaire@example.org") == []
+    # the same month, never again; the next month, once more
+    with app.flask_app.test_request_context():
+        notices.run(december + timedelta(days=20))
+    assert len(reminders("maire@example.org")) == 1
+    with app.flask_app.test_request_context():
+        notices.run(datetime(2027, 1, 4, 8, tzinfo=timezone.utc))
+    assert len(reminders("maire@example.org")) == 2
+    # only Cesson-Sévigné's admin was written to, though other obliged
+    # communes of Ille-et-Vilaine lack types too (nobody administers them)
+    assert {m["email"] for m in mails() if m["kind"] == "manquant"} == {"maire@example.org"}

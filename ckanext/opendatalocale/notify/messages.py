@@ -10,9 +10,10 @@ from markupsafe import Markup
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.opendatalocale.scdl import catalogue
 from ckanext.opendatalocale.scdl import status as st
 
-__all__ = ["Mail", "event_mail", "unsubscribe_url", "unsubscribe_token", "read_token",
+__all__ = ["Mail", "event_mail", "missing_mail", "unsubscribe_url", "unsubscribe_token", "read_token",
            "BadSignature"]
 
 _SALT = "opendatalocale-notify-unsubscribe"
@@ -101,6 +102,41 @@ def event_mail(kind: str, dataset: dict[str, Any], resource_id: Optional[str],
                  tk._("The observatoire counts it as out of date until a new version is "
                       "published.")]
         action = tk._("See the dataset")
+    return _mail(subject, lines, action, link, kind, organization, user_id, name)
+
+
+def missing_mail(organization: dict[str, Any], types: list[str], user_id: str,
+                 name: str) -> Mail:
+    """The monthly reminder to an admin of a commune the law obliges to
+    publish: the socle-commun types it does not publish yet."""
+    entries = catalogue()
+    language = tk.h.lang() or "fr"
+    titles = []
+    for slug in types:
+        try:
+            entry = entries.get(slug)
+        except LookupError:
+            continue
+        titles.append(entry.title.get(language) or entry.title.get("fr") or slug)
+    words = {"organization": organization.get("title") or organization["name"],
+             "count": len(titles)}
+    subject = tk.ungettext("{organization}: one socle-commun type to publish",
+                           "{organization}: {count} socle-commun types to publish",
+                           len(titles)).format(**words)
+    lines = [tk._("{organization} has more than 3 500 inhabitants: the law (République "
+                  "numérique, 2016) obliges it to open its data. The observatoire finds no "
+                  "public dataset of these types of the socle commun:").format(**words),
+             " ; ".join(titles) + ".",
+             tk._("The portal gives a template of each, checks your file and can correct "
+                  "it; you can also type the rows online.")]
+    link = tk.h.url_for("socle_commun.index", organisation=organization["name"],
+                        qualified=True)
+    return _mail(subject, lines, tk._("Publish them"), link, "manquant", words["organization"],
+                 user_id, name)
+
+
+def _mail(subject: str, lines: list[str], action: str, link: str, kind: str,
+          organization: str, user_id: str, name: str) -> Mail:
     hello = tk._("Hello {name},").format(name=name)
     site = tk.config.get("ckan.site_title") or ""
     why = tk._("You receive this mail because you publish for {organization} on {site}."

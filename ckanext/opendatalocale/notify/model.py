@@ -2,7 +2,8 @@
 that CKAN's database reset (tests' ``clean_db``) empties them.
 
 - ``event_table``: what happened and must be told (a file found non
-  conforme, a dataset about to be or now out of date), once per (kind, key);
+  conforme, a dataset about to be or now out of date, the socle-commun types
+  an obliged commune does not publish), once per (kind, key);
 - ``mail_table``: one mail per (kind, key, person): ``pending`` until sent
   (``sent``) or no longer wanted (``skipped``), its failed attempts counted;
 - ``setting_table``: a person's choices (kinds turned off, digest frequency);
@@ -21,8 +22,10 @@ event_table = sa.Table(
     "opendatalocale_notify_event", metadata,
     sa.Column("kind", sa.Text, primary_key=True),
     sa.Column("key", sa.Text, primary_key=True),
-    sa.Column("package_id", sa.Text, nullable=False),
+    sa.Column("package_id", sa.Text),  # none for an organisation's event (2e7b9c4f1a63)
     sa.Column("resource_id", sa.Text),
+    sa.Column("organization_id", sa.Text),
+    sa.Column("detail", sa.Text),  # the missing types of a "manquant" reminder
     sa.Column("created", sa.DateTime(timezone=True), nullable=False),
     sa.Column("handled", sa.DateTime(timezone=True)),
     extend_existing=True,

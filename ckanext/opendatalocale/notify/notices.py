@@ -4,12 +4,16 @@
    check is written (the validation plugin's signal, in that transaction);
    a dataset about to be out of date (15 days before) or now out of date is
    found by the command, from CKAN's datasets and the frequency they declare
-   (``scdl.status.stale_from``). Each event once per (kind, key): the key
-   names the file's content or the dataset's last change, so a new problem
-   after a correction is a new event, the same one never twice;
+   (``scdl.status.stale_from``); a commune the law obliges to publish that
+   lacks socle-commun types is found by the command from the observatoire
+   (the report plugin's ``scdl_compliance_show``), at most once a month.
+   Each event once per (kind, key): the key names the file's content, the
+   dataset's last change or the month, so a new problem after a correction
+   is a new event, the same one never twice;
 2. *mails*: each event becomes one mail per editor and admin of the
-   dataset's organisation who wants that kind (a person without e-mail is
-   skipped and counted), once per (kind, key, person);
+   dataset's organisation (per admin of the commune for a missing type) who
+   wants that kind (a person without e-mail is skipped and counted), once
+   per (kind, key, person);
 3. *sending*: every pending mail through CKAN's mailer (its ``smtp.*``
    settings); a refused or failed send stays pending, its error logged and
    counted, and is tried again at the next run.
@@ -19,7 +23,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Optional
+from functools import partial
+from typing import Any, Callable, Optional
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
@@ -34,14 +39,14 @@ from ckanext.opendatalocale.scdl import status as st
 from . import messages, settings
 from .model import event_table, mail_table
 
-__all__ = ["KINDS", "Run", "record_validation", "find_stale", "compose", "send", "run",
-           "SOON"]
+__all__ = ["KINDS", "Run", "record_validation", "find_stale", "find_missing", "compose",
+           "send", "run", "SOON"]
 
 log = logging.getLogger(__name__)
 
-NONCONFORME, INJOIGNABLE, PERIME_BIENTOT, PERIME = (
-    "nonconforme", "injoignable", "perime_bientot", "perime")
-KINDS = (NONCONFORME, INJOIGNABLE, PERIME_BIENTOT, PERIME)
+NONCONFORME, INJOIGNABLE, PERIME_BIENTOT, PERIME, MANQUANT = (
+    "nonconforme", "injoignable", "perime_bientot", "perime", "manquant")
+KINDS = (NONCONFORME, INJOIGNABLE, PERIME_BIENTOT, PERIME, MANQUANT)
 SOON = timedelta(days=15)
 MAX_ATTEMPTS = 20
 _FILE_ERROR = "erreur_fichier"  # resolved into INJOIGNABLE (or nothing) when composed
@@ -58,10 +63,12 @@ class Run:
     errors: list[str] = field(default_factory=list)
 
 
-def _event(connection, kind: str, key: str, package_id: str,
-           resource_id: Optional[str] = None) -> int:
+def _event(connection, kind: str, key: str, package_id: Optional[str],
+           resource_id: Optional[str] = None, organization_id: Optional[str] = None,
+           detail: Optional[str] = None) -> int:
     result = connection.execute(insert(event_table).values(
         kind=kind, key=key, package_id=package_id, resource_id=resource_id,
+        organization_id=organization_id, detail=detail,
         created=datetime.now(timezone.utc)).on_conflict_do_nothing())
     return result.rowcount or 0
 
@@ -107,19 +114,46 @@ def find_stale(now: datetime) -> int:
     return found
 
 
+def find_missing(now: datetime) -> int:
+    """An event, once a month, for each commune the law obliges to publish
+    that lacks socle-commun types (public, active datasets, as the
+    observatoire counts them); none when the report plugin is not loaded."""
+    try:
+        report = tk.get_action("scdl_compliance_show")(
+            {"ignore_auth": True},
+            {"level": "commune", "obligation_only": True, "status": "absent"})
+    except KeyError:  # opendatalocale_report is not loaded
+        return 0
+    connection = model.Session.connection()
+    month = now.strftime("%Y-%m")
+    found = 0
+    for row in report["rows"]:
+        territory = row["territory"]
+        missing = [kind for kind, cell in (row.get("cells") or {}).items()
+                   if cell["status"] == st.ABSENT]
+        if row.get("own") or territory.get("level") != "commune" or not territory.get("id") \
+                or not missing:
+            continue
+        found += _event(connection, MANQUANT, f"{territory['id']}:{month}", None,
+                        organization_id=territory["id"], detail=",".join(missing))
+    return found
+
+
 _RECIPIENTS = """
 SELECT u.id, u.name, coalesce(nullif(u.fullname, ''), u.name), coalesce(u.email, '')
 FROM member m JOIN "user" u ON u.id = m.table_id
 WHERE m.group_id = %(org)s AND m.table_name = 'user' AND m.state = 'active'
-  AND m.capacity IN ('editor', 'admin') AND u.state = 'active'
+  AND m.capacity = ANY(%(capacities)s) AND u.state = 'active'
 ORDER BY u.name
 """
 
 
-def recipients(organization_id: str) -> list[tuple[str, str, str, str]]:
-    """(id, name, display name, e-mail) of the organisation's editors and admins."""
+def recipients(organization_id: str, capacities: tuple[str, ...] = ("editor", "admin")
+               ) -> list[tuple[str, str, str, str]]:
+    """(id, name, display name, e-mail) of the organisation's editors and admins
+    (or of the members in ``capacities``)."""
     cursor = model.Session.connection().connection.cursor()
-    cursor.execute(_RECIPIENTS, {"org": organization_id})
+    cursor.execute(_RECIPIENTS, {"org": organization_id, "capacities": list(capacities)})
     return cursor.fetchall()
 
 
@@ -133,6 +167,17 @@ def _unreachable(resource_id: str) -> bool:
     return bool(report.get("unreachable"))
 
 
+def _active(action: str, id: Optional[str]) -> Optional[dict[str, Any]]:
+    """A dataset or an organisation still there (deleted since: nobody is told)."""
+    if not id:
+        return None
+    try:
+        found = tk.get_action(action)({"ignore_auth": True}, {"id": id})
+    except tk.ObjectNotFound:
+        return None
+    return found if found.get("state") == "active" else None
+
+
 def compose(now: datetime, result: Run) -> None:
     """The mails of every event not yet handled."""
     pending = model.Session.execute(event_table.select().where(
@@ -141,24 +186,30 @@ def compose(now: datetime, result: Run) -> None:
         kind = event["kind"]
         if kind == _FILE_ERROR:
             kind = INJOIGNABLE if _unreachable(event["resource_id"]) else None
-        dataset = None
-        if kind is not None:
-            try:
-                dataset = tk.get_action("package_show")(
-                    {"ignore_auth": True}, {"id": event["package_id"]})
-            except tk.ObjectNotFound:
-                dataset = None
-        if dataset is not None and dataset.get("state") == "active" and dataset.get("owner_org"):
+        dataset = organization = None
+        if kind == MANQUANT:
+            organization = _active("organization_show", event["organization_id"])
+        elif kind is not None:
+            dataset = _active("package_show", event["package_id"])
+        people: list[tuple[str, str, str, str]] = []
+        mail_of: Optional[Callable[[str, str], messages.Mail]] = None  # (user id, name)
+        if organization is not None:  # a commune's admins decide what it publishes
+            people = recipients(organization["id"], ("admin",))
+            mail_of = partial(messages.missing_mail, organization,
+                              (event["detail"] or "").split(","))
+        elif dataset is not None and dataset.get("owner_org"):
+            people = recipients(dataset["owner_org"])
+            mail_of = partial(messages.event_mail, kind, dataset, event["resource_id"])
+        if mail_of is not None:
             result.events += 1
-            for user_id, name, display, email in recipients(dataset["owner_org"]):
+            for user_id, name, display, email in people:
                 if not settings.wants(user_id, kind):
                     result.not_wanted += 1
                     continue
                 if not email.strip():
                     result.without_email += 1
                     continue
-                mail = messages.event_mail(kind, dataset, event["resource_id"], user_id,
-                                           display)
+                mail = mail_of(user_id, display)
                 inserted = model.Session.execute(insert(mail_table).values(
                     kind=kind, key=event["key"], user_id=user_id, email=email.strip(),
                     subject=mail.subject, body_text=mail.text, body_html=mail.html,
@@ -208,6 +259,7 @@ def run(now: Optional[datetime] = None) -> Run:
     now = now or datetime.now(timezone.utc)
     result = Run()
     find_stale(now)
+    find_missing(now)
     model.Session.commit()
     compose(now, result)
     send(now, result)

@@ -20,6 +20,8 @@ def _labels() -> dict[str, str]:
         notices.INJOIGNABLE: tk._("A linked file of my organisation is unreachable"),
         notices.PERIME_BIENTOT: tk._("A dataset of my organisation will be out of date in 15 days"),
         notices.PERIME: tk._("A dataset of my organisation is out of date"),
+        notices.MANQUANT: tk._("My commune, obliged by law, does not publish a type of the "
+                               "socle commun (at most once a month)"),
     }
 
 
