@@ -167,6 +167,19 @@ def test_a_person_chooses_her_notifications_on_her_page(app, commune):
     assert bad.status_code == 409 and "Choix inconnu" in bad.body
     assert "<script>" not in bad.body.split("notify-preferences")[0].split("</header>")[-1]
     assert settings.choices(user_id)["off"] == ["injoignable", "perime_bientot"]
+    # the digest's frequency: a choice of the list, anything else refused
+    assert settings.choices(user_id)["digest"] == "weekly"
+    assert BeautifulSoup(page.body, "html.parser").select_one(
+        "#digest option[selected]")["value"] == "weekly"
+    monthly = client.post("/user/secretaire/notifications", data={
+        "_csrf_token": csrf(page.body), "kind": list(notices.KINDS), "digest": "monthly"})
+    assert monthly.status_code == 200
+    assert settings.choices(user_id) == {"off": [], "digest": "monthly"}
+    bad = client.post("/user/secretaire/notifications", data={
+        "_csrf_token": csrf(page.body), "kind": [], "digest": "<script>alert(1)</script>"})
+    assert bad.status_code == 409 and "Fréquence du résumé inconnue" in bad.body
+    assert "<script>alert(1)" not in bad.body
+    assert settings.choices(user_id) == {"off": [], "digest": "monthly"}  # nothing lost
     assert client.get("/user/maire/notifications").status_code == 403
     assert app.get("/user/secretaire/notifications").status_code == 403
 

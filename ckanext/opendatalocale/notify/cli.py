@@ -15,13 +15,15 @@ __all__ = ["opendatalocale"]
 @click.pass_context
 def notify(ctx):
     """Find what must be told (files not conformant or unreachable, datasets
-    soon or now out of date), write each mail once and send the pending
+    soon or now out of date, socle-commun types an obliged commune lacks, the
+    territory agents' digests), write each mail once and send the pending
     ones; a failed send is kept and tried again at the next run."""
     # links in the mails are the portal's addresses (ckan.site_url)
     with ctx.meta["flask_app"].test_request_context(base_url=tk.config.get("ckan.site_url")):
         result = notices.run()
     click.echo(f"{result.events} events, {result.mails} mails written, {result.sent} sent, "
                f"{result.failed} failed (tried again next run), {result.without_email} "
-               f"recipients without e-mail, {result.not_wanted} not wanted.")
+               f"recipients without e-mail, {result.not_wanted} not wanted, "
+               f"{result.empty_digests} digests with nothing to say.")
     for error in result.errors:
         click.echo(f"  not sent: {error}", err=True)

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Optional
+from datetime import date, datetime
+from typing import Any, Optional, Union
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from markupsafe import Markup
@@ -13,8 +13,8 @@ import ckan.plugins.toolkit as tk
 from ckanext.opendatalocale.scdl import catalogue
 from ckanext.opendatalocale.scdl import status as st
 
-__all__ = ["Mail", "event_mail", "missing_mail", "unsubscribe_url", "unsubscribe_token", "read_token",
-           "BadSignature"]
+__all__ = ["Mail", "Link", "Heading", "Section", "event_mail", "missing_mail", "digest_mail",
+           "type_title", "unsubscribe_url", "unsubscribe_token", "read_token", "BadSignature"]
 
 _SALT = "opendatalocale-notify-unsubscribe"
 
@@ -24,6 +24,31 @@ class Mail:
     subject: str
     text: str
     html: str
+
+
+@dataclass
+class Link:
+    """A paragraph that is a link: ``text : url`` in the text mail."""
+    text: str
+    url: str
+
+
+@dataclass
+class Heading:
+    text: str
+
+
+Block = Union[str, Link, Heading]
+
+
+@dataclass
+class Section:
+    """What a digest says of one territory: its communes' changes over the
+    period (one line per type) and what is wrong now (one line per status,
+    with the observatoire's address that lists those communes)."""
+    territory: str
+    changes: list[str]
+    wrong: list[tuple[str, str]]
 
 
 def _signer() -> URLSafeSerializer:
@@ -49,13 +74,23 @@ def unsubscribe_url(user_id: str, kind: str) -> str:
                         qualified=True)
 
 
-def _day(value: Optional[datetime]) -> str:
+def _day(value: Optional[date]) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
 
 def _modified(dataset: dict[str, Any]) -> Optional[datetime]:
     value = dataset.get("metadata_modified")
     return datetime.fromisoformat(value) if value else None
+
+
+def type_title(slug: str) -> str:
+    """An SCDL type's title in the mail's language (its slug if unknown)."""
+    try:
+        entry = catalogue().get(slug)
+    except LookupError:
+        return slug
+    language = tk.h.lang() or "fr"
+    return entry.title.get(language) or entry.title.get("fr") or slug
 
 
 def event_mail(kind: str, dataset: dict[str, Any], resource_id: Optional[str],
@@ -102,22 +137,14 @@ def event_mail(kind: str, dataset: dict[str, Any], resource_id: Optional[str],
                  tk._("The observatoire counts it as out of date until a new version is "
                       "published.")]
         action = tk._("See the dataset")
-    return _mail(subject, lines, action, link, kind, organization, user_id, name)
+    return _mail(subject, [*lines, Link(action, link)], _why(organization), kind, user_id, name)
 
 
 def missing_mail(organization: dict[str, Any], types: list[str], user_id: str,
                  name: str) -> Mail:
     """The monthly reminder to an admin of a commune the law obliges to
     publish: the socle-commun types it does not publish yet."""
-    entries = catalogue()
-    language = tk.h.lang() or "fr"
-    titles = []
-    for slug in types:
-        try:
-            entry = entries.get(slug)
-        except LookupError:
-            continue
-        titles.append(entry.title.get(language) or entry.title.get("fr") or slug)
+    titles = [type_title(slug) for slug in types if slug]
     words = {"organization": organization.get("title") or organization["name"],
              "count": len(titles)}
     subject = tk.ungettext("{organization}: one socle-commun type to publish",
@@ -131,27 +158,67 @@ def missing_mail(organization: dict[str, Any], types: list[str], user_id: str,
                   "it; you can also type the rows online.")]
     link = tk.h.url_for("socle_commun.index", organisation=organization["name"],
                         qualified=True)
-    return _mail(subject, lines, tk._("Publish them"), link, "manquant", words["organization"],
-                 user_id, name)
+    return _mail(subject, [*lines, Link(tk._("Publish them"), link)],
+                 _why(words["organization"]), "manquant", user_id, name)
 
 
-def _mail(subject: str, lines: list[str], action: str, link: str, kind: str,
-          organization: str, user_id: str, name: str) -> Mail:
-    hello = tk._("Hello {name},").format(name=name)
+def digest_mail(frequency: str, start: date, end: date, sections: list[Section],
+                user_id: str, name: str) -> Mail:
+    """The digest of a territory agent: for each of her territories, what
+    changed among its communes from ``start`` to ``end`` and what is wrong now."""
+    words = {"start": _day(start), "end": _day(end)}
+    if frequency == "monthly":
+        subject = tk._("Your communes’ data: the month from {start} to {end}").format(**words)
+    else:
+        subject = tk._("Your communes’ data: the week from {start} to {end}").format(**words)
+    blocks: list[Block] = []
+    for section in sections:
+        blocks.append(Heading(section.territory))
+        if section.changes:
+            blocks.append(tk._("From {start} to {end}:").format(**words))
+            blocks.extend(section.changes)
+        else:
+            blocks.append(tk._("No change from {start} to {end}.").format(**words))
+        for line, url in section.wrong:
+            blocks.extend([line, Link(tk._("See these communes in the observatoire"), url)])
     site = tk.config.get("ckan.site_title") or ""
-    why = tk._("You receive this mail because you publish for {organization} on {site}."
-               ).format(organization=organization, site=site)
+    why = tk._("You receive this digest because you accompany the communes of {territories} "
+               "on {site}.").format(territories=", ".join(s.territory for s in sections),
+                                    site=site)
+    return _mail(subject, blocks, why, "digest", user_id, name)
+
+
+def _why(organization: str) -> str:
+    site = tk.config.get("ckan.site_title") or ""
+    return tk._("You receive this mail because you publish for {organization} on {site}."
+                ).format(organization=organization, site=site)
+
+
+def _mail(subject: str, blocks: list[Block], why: str, kind: str, user_id: str,
+          name: str) -> Mail:
+    hello = tk._("Hello {name},").format(name=name)
     stop = tk._("Stop receiving this kind of mail")
     stop_url = unsubscribe_url(user_id, kind)
-    text = "\n\n".join([hello, *lines, f"{action} : {link}", "—", why,
-                        f"{stop} : {stop_url}"]) + "\n"
+    texts, htmls = [hello], [Markup("<p>{}</p>").format(hello)]
+    for block in blocks:
+        if isinstance(block, Link):
+            texts.append(f"{block.text} : {block.url}")
+            htmls.append(Markup("<p><a href=\"{}\">{}</a></p>").format(block.url, block.text))
+        elif isinstance(block, Heading):
+            texts.append(f"{block.text}\n" + "=" * len(block.text))
+            htmls.append(Markup("<h2 style=\"font-size:1.2em\">{}</h2>").format(block.text))
+        else:
+            texts.append(block)
+            htmls.append(Markup("<p>{}</p>").format(block))
+    text = "\n\n".join([*texts, "—", why, f"{stop} : {stop_url}"]) + "\n"
     html = Markup(
-        "<!doctype html><html lang=\"fr\"><body>"
-        "<p>{hello}</p>{paragraphs}<p><a href=\"{link}\">{action}</a></p>"
+        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">"
+        "<title>{subject}</title></head>"
+        "<body style=\"font-family:Arial,sans-serif;max-width:42em\"><main>"
+        "<h1 style=\"font-size:1.4em\">{subject}</h1>{blocks}</main><footer>"
         "<hr><p style=\"color:#595959\">{why}<br><a href=\"{stop_url}\">{stop}</a></p>"
-        "</body></html>").format(
-            hello=hello, paragraphs=Markup("").join(
-                Markup("<p>{}</p>").format(line) for line in lines),
-            link=link, action=action, why=why, stop_url=stop_url, stop=stop)
+        "</footer></body></html>").format(lang=tk.h.lang() or "fr", subject=subject,
+                                 blocks=Markup("").join(htmls), why=why, stop_url=stop_url,
+                                 stop=stop)
     return Mail(subject=subject, text=text, html=str(html))
 

@@ -13,7 +13,8 @@
 2. *mails*: each event becomes one mail per editor and admin of the
    dataset's organisation (per admin of the commune for a missing type) who
    wants that kind (a person without e-mail is skipped and counted), once
-   per (kind, key, person);
+   per (kind, key, person); a digest is one mail to its agent, or none when
+   it has nothing to say (counted);
 3. *sending*: every pending mail through CKAN's mailer (its ``smtp.*``
    settings); a refused or failed send stays pending, its error logged and
    counted, and is tried again at the next run.
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from functools import partial
 from typing import Any, Callable, Optional
 
@@ -36,17 +37,18 @@ from ckan.lib import mailer
 from ckanext.opendatalocale.scdl import catalogue
 from ckanext.opendatalocale.scdl import status as st
 
-from . import messages, settings
+from . import digests, messages, settings
 from .model import event_table, mail_table
 
-__all__ = ["KINDS", "Run", "record_validation", "find_stale", "find_missing", "compose",
-           "send", "run", "SOON"]
+__all__ = ["KINDS", "DIGEST", "Run", "record_validation", "find_stale", "find_missing",
+           "find_digests", "compose", "send", "run", "SOON"]
 
 log = logging.getLogger(__name__)
 
 NONCONFORME, INJOIGNABLE, PERIME_BIENTOT, PERIME, MANQUANT = (
     "nonconforme", "injoignable", "perime_bientot", "perime", "manquant")
-KINDS = (NONCONFORME, INJOIGNABLE, PERIME_BIENTOT, PERIME, MANQUANT)
+KINDS = (NONCONFORME, INJOIGNABLE, PERIME_BIENTOT, PERIME, MANQUANT)  # each on or off
+DIGEST = settings.DIGEST  # weekly, monthly or never
 SOON = timedelta(days=15)
 MAX_ATTEMPTS = 20
 _FILE_ERROR = "erreur_fichier"  # resolved into INJOIGNABLE (or nothing) when composed
@@ -58,6 +60,7 @@ class Run:
     mails: int = 0
     without_email: int = 0
     not_wanted: int = 0
+    empty_digests: int = 0
     sent: int = 0
     failed: int = 0
     errors: list[str] = field(default_factory=list)
@@ -139,6 +142,22 @@ def find_missing(now: datetime) -> int:
     return found
 
 
+def find_digests(now: datetime) -> int:
+    """An event for each territory agent whose digest of the last whole week
+    or month (as she chose) is not written yet: keyed by her and the period."""
+    connection = model.Session.connection()
+    day = now.astimezone(digests.PARIS).date()
+    found = 0
+    for user_id in digests.agents():
+        period = digests.due(user_id, day)
+        if period is None:
+            continue
+        label, start, end = period
+        found += _event(connection, DIGEST, f"{user_id}:{label}", None,
+                        detail=f"{start.isoformat()}/{end.isoformat()}")
+    return found
+
+
 _RECIPIENTS = """
 SELECT u.id, u.name, coalesce(nullif(u.fullname, ''), u.name), coalesce(u.email, '')
 FROM member m JOIN "user" u ON u.id = m.table_id
@@ -178,10 +197,31 @@ def _active(action: str, id: Optional[str]) -> Optional[dict[str, Any]]:
     return found if found.get("state") == "active" else None
 
 
+def _digest(event: Any, result: Run, cache: dict[Any, Any]
+            ) -> tuple[list[tuple[str, str, str, str]], Optional[Callable[[str, str], messages.Mail]]]:
+    """The agent a digest event is for, and its mail (none: nothing to say,
+    or she no longer accompanies any territory)."""
+    user_id, label = event["key"].split(":", 1)
+    start, end = (date.fromisoformat(day) for day in (event["detail"] or "").split("/"))
+    territories = digests.agents(user_id).get(user_id, [])
+    user = model.User.get(user_id)
+    if not territories or user is None:  # no longer an agent
+        return [], None
+    sections = [found for found in (digests.section(t, start, end, cache) for t in territories)
+                if found is not None]
+    if not sections:
+        result.empty_digests += 1
+        return [], None
+    people = [(user.id, user.name, user.fullname or user.name, user.email or "")]
+    return people, partial(messages.digest_mail, "weekly" if "-W" in label else "monthly",
+                           start, end, sections)
+
+
 def compose(now: datetime, result: Run) -> None:
     """The mails of every event not yet handled."""
     pending = model.Session.execute(event_table.select().where(
         event_table.c.handled.is_(None)).order_by(event_table.c.created)).mappings().all()
+    cache: dict[Any, Any] = {}  # the digests' sections of this run
     for event in pending:
         kind = event["kind"]
         if kind == _FILE_ERROR:
@@ -189,11 +229,13 @@ def compose(now: datetime, result: Run) -> None:
         dataset = organization = None
         if kind == MANQUANT:
             organization = _active("organization_show", event["organization_id"])
-        elif kind is not None:
+        elif kind not in (None, DIGEST):
             dataset = _active("package_show", event["package_id"])
         people: list[tuple[str, str, str, str]] = []
         mail_of: Optional[Callable[[str, str], messages.Mail]] = None  # (user id, name)
-        if organization is not None:  # a commune's admins decide what it publishes
+        if kind == DIGEST:
+            people, mail_of = _digest(event, result, cache)
+        elif organization is not None:  # a commune's admins decide what it publishes
             people = recipients(organization["id"], ("admin",))
             mail_of = partial(messages.missing_mail, organization,
                               (event["detail"] or "").split(","))
@@ -260,6 +302,7 @@ def run(now: Optional[datetime] = None) -> Run:
     result = Run()
     find_stale(now)
     find_missing(now)
+    find_digests(now)
     model.Session.commit()
     compose(now, result)
     send(now, result)

@@ -1,5 +1,7 @@
 """E-mail notifications to the people who publish: a file not conformant or
-unreachable, a dataset soon or now out of date — sent once each by
+unreachable, a dataset soon or now out of date, the socle-commun types an
+obliged commune lacks; to the agents of EPCI, départements and régions a
+weekly or monthly digest of their communes — sent once each by
 ``ckan opendatalocale notify`` through CKAN's mailer, with a signed
 unsubscribe link; each person chooses what she receives on her user page."""
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""A person's choices: which kinds of mail she receives (all by default)."""
+"""A person's choices: which kinds of mail she receives (all by default) and
+how often her territory's digest comes (weekly by default, or monthly, or never)."""
 from __future__ import annotations
 
 from typing import Iterable
@@ -9,8 +10,9 @@ import ckan.model as model
 
 from .model import setting_table
 
-__all__ = ["DIGESTS", "choices", "wants", "save", "turn_off"]
+__all__ = ["DIGEST", "DIGESTS", "choices", "wants", "save", "turn_off"]
 
+DIGEST = "digest"  # the kind of the territory agents' digest
 DIGESTS = ("weekly", "monthly", "never")
 
 
@@ -23,7 +25,10 @@ def choices(user_id: str) -> dict:
 
 
 def wants(user_id: str, kind: str) -> bool:
-    return kind not in choices(user_id)["off"]
+    current = choices(user_id)
+    if kind == DIGEST:
+        return current["digest"] != "never"
+    return kind not in current["off"]
 
 
 def save(user_id: str, off: Iterable[str], digest: str) -> None:
@@ -34,4 +39,7 @@ def save(user_id: str, off: Iterable[str], digest: str) -> None:
 
 def turn_off(user_id: str, kind: str) -> None:
     current = choices(user_id)
-    save(user_id, set(current["off"]) | {kind}, current["digest"])
+    if kind == DIGEST:
+        save(user_id, current["off"], "never")
+    else:
+        save(user_id, set(current["off"]) | {kind}, current["digest"])

@@ -25,6 +25,16 @@ def _labels() -> dict[str, str]:
     }
 
 
+def _digests() -> dict[str, str]:
+    return {"weekly": tk._("Every week"), "monthly": tk._("Every month"),
+            "never": tk._("Never")}
+
+
+def _digest_label() -> str:
+    return tk._("Digest of my territory’s communes (agents of an EPCI, a département or a "
+                "région)")
+
+
 def preferences(id: str):
     """The choices of the user ``id``: herself or a sysadmin."""
     user = model.User.get(id)
@@ -37,10 +47,12 @@ def preferences(id: str):
     if tk.request.method == "POST":
         form = tk.request.form
         wanted = set(form.getlist("kind"))
-        # the digest's frequency is not offered until the digest exists (issue 19)
-        digest = settings.choices(user.id)["digest"]
+        digest = form.get("digest") or settings.choices(user.id)["digest"]
         if wanted - set(notices.KINDS):
             errors["form"] = tk._("Unknown choice: expected the boxes of this form")
+        elif digest not in settings.DIGESTS:
+            errors["form"] = tk._("Unknown digest frequency: expected every week, every month "
+                                  "or never")
         else:
             settings.save(user.id, [k for k in notices.KINDS if k not in wanted], digest)
             model.Session.commit()
@@ -51,7 +63,9 @@ def preferences(id: str):
         "has_email": bool((user.email or "").strip()), "is_myself": me.id == user.id,
         "is_sysadmin": me.sysadmin, "am_following": False,
         "about_formatted": tk.h.render_markdown(user.about or ""),
-        "choices": settings.choices(user.id), "labels": _labels(), "errors": errors}), (409 if errors else 200)
+        "choices": settings.choices(user.id), "labels": _labels(),
+        "digest_label": _digest_label(),
+        "digests": _digests(), "errors": errors}), (409 if errors else 200)
 
 
 def unsubscribe(token: str):
@@ -60,7 +74,8 @@ def unsubscribe(token: str):
     except messages.BadSignature:
         return tk.render("notify/unsubscribe.html", {"invalid": True}), 400
     user = model.User.get(user_id)
-    if user is None or kind not in notices.KINDS:
+    labels = dict(_labels(), **{notices.DIGEST: _digest_label()})
+    if user is None or kind not in labels:
         return tk.render("notify/unsubscribe.html", {"invalid": True}), 400
     done = False
     if tk.request.method == "POST":
@@ -68,7 +83,7 @@ def unsubscribe(token: str):
         model.Session.commit()
         done = True
     return tk.render("notify/unsubscribe.html", {
-        "invalid": False, "done": done, "label": _labels()[kind], "token": token})
+        "invalid": False, "done": done, "label": labels[kind], "token": token})
 
 
 notify.add_url_rule("/user/<id>/notifications", view_func=preferences, endpoint="preferences",
