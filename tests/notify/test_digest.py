@@ -94,7 +94,8 @@ def test_an_epci_agent_is_told_each_week_what_changed_and_what_is_wrong(app, smt
     assert "Non conforme aujourd’hui, une commune : Cesson-Sévigné (Subventions)" in text
     link = f"/observatoire/{METROPOLE}?level=commune&status=invalide"
     assert link in text
-    assert "vous accompagnez les communes de Rennes Métropole" in text
+    assert "vous accompagnez les communes de ce territoire sur Portail de test : " \
+        "Rennes Métropole." in text
     assert "/notifications/desabonnement/" in text
     html = BeautifulSoup(html_of(digest), "html.parser")
     assert html.find("h2").get_text() == "Rennes Métropole"
@@ -108,11 +109,14 @@ def test_an_epci_agent_is_told_each_week_what_changed_and_what_is_wrong(app, smt
     # but Cesson-Sévigné is still not conformant)
     run(app, datetime(2026, 12, 6, 20, tzinfo=timezone.utc))
     assert len(digests_to(smtp, "charge-mission@example.org")) == 1
+    history.take(date(2026, 12, 6))
+    model.Session.commit()
     run(app, datetime(2026, 12, 8, 8, tzinfo=timezone.utc))
     later = digests_to(smtp, "charge-mission@example.org")
     assert len(later) == 2
     assert later[1]["Subject"].endswith("la semaine du 30/11/2026 au 06/12/2026")
     assert "Aucun changement du 30/11/2026 au 06/12/2026." in text_of(later[1])
+    assert "Non conforme aujourd’hui, une commune : Cesson-Sévigné" in text_of(later[1])
 
 
 def test_each_agent_s_frequency_is_respected(app, smtp, commune):
@@ -139,7 +143,12 @@ def test_each_agent_s_frequency_is_respected(app, smtp, commune):
     assert len(digests_to(smtp, "hebdo@example.org")) == 2
     assert len(digests_to(smtp, "mensuel@example.org")) == 1
     run(app, datetime(2027, 1, 4, 8, tzinfo=timezone.utc))
-    assert len(digests_to(smtp, "mensuel@example.org")) == 2
+    december = digests_to(smtp, "mensuel@example.org")
+    assert len(december) == 2
+    # no snapshot since 29 November: December's changes are not known, not "none"
+    text = text_of(december[1])
+    assert "Les relevés quotidiens de l’observatoire ne couvrent pas cette période" in text
+    assert "Aucun changement" not in text
     assert digests_to(smtp, "jamais@example.org") == []
     kinds = {row[0] for row in model.Session.execute(sa.text(
         "SELECT DISTINCT kind FROM opendatalocale_notify_mail WHERE email LIKE 'jamais%'"))}

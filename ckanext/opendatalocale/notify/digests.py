@@ -68,16 +68,19 @@ def agents(user_id: Optional[str] = None) -> dict[str, list[dict[str, str]]]:
     return found
 
 
-def _changes(territory: str, start: date, end: date) -> list[str]:
+def _changes(territory: str, start: date, end: date) -> Optional[list[str]]:
     """One line per type whose conformant or publishing communes changed
-    between the eve of ``start`` and ``end`` (none without snapshots)."""
+    between the eve of ``start`` and ``end``; None when the snapshots do not
+    reach its last day (never taken, begun later or stopped before)."""
     try:
         found = tk.get_action("scdl_compliance_history")({"ignore_auth": True}, {
             "territory": territory, "from": (start - timedelta(days=1)).isoformat(),
             "to": end.isoformat()})
     except (tk.ValidationError, tk.ObjectNotFound):  # no snapshot in the period
-        return []
-    lines = []
+        return None
+    if not found["last_day"] or date.fromisoformat(found["last_day"]) < end:
+        return None  # the snapshots stopped before the period's end: unknown
+    lines: list[str] = []
     for kind, periods in found["series"].items():
         if len(periods) < 2:
             continue
@@ -145,7 +148,7 @@ def section(territory: dict[str, str], start: date, end: date,
         changes = _changes(territory["name"], start, end)
         wrong = _wrong(territory["name"])
         cache[key] = messages.Section(territory["title"], changes, wrong) \
-            if changes or wrong else None
+            if changes or wrong else None  # no change, or no history, and nothing wrong
     return cache[key]
 
 

@@ -47,7 +47,7 @@ class Section:
     period (one line per type) and what is wrong now (one line per status,
     with the observatoire's address that lists those communes)."""
     territory: str
-    changes: list[str]
+    changes: Optional[list[str]]  # None: no snapshot covers the period
     wrong: list[tuple[str, str]]
 
 
@@ -177,14 +177,20 @@ def digest_mail(frequency: str, start: date, end: date, sections: list[Section],
         if section.changes:
             blocks.append(tk._("From {start} to {end}:").format(**words))
             blocks.extend(section.changes)
+        elif section.changes is None:
+            blocks.append(tk._("The observatoire’s daily snapshots do not cover this period: "
+                               "its changes are not known."))
         else:
             blocks.append(tk._("No change from {start} to {end}.").format(**words))
         for line, url in section.wrong:
             blocks.extend([line, Link(tk._("See these communes in the observatoire"), url)])
     site = tk.config.get("ckan.site_title") or ""
-    why = tk._("You receive this digest because you accompany the communes of {territories} "
-               "on {site}.").format(territories=", ".join(s.territory for s in sections),
-                                    site=site)
+    why = tk.ungettext(
+        "You receive this digest because you accompany the communes of this territory on "
+        "{site}: {territories}.",
+        "You receive this digest because you accompany the communes of these territories on "
+        "{site}: {territories}.", len(sections)).format(
+            territories=", ".join(s.territory for s in sections), site=site)
     return _mail(subject, blocks, why, "digest", user_id, name)
 
 
