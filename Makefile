@@ -193,6 +193,23 @@ bench-history: install-test cog test-datastore
 BENCH_HISTORY_DB_URL ?= postgresql://postgres@127.0.0.1:5432/opendatalocale_bench_history
 BENCH_HISTORY_ENV := CKAN_SQLALCHEMY_URL=$(BENCH_HISTORY_DB_URL) CKAN_REDIS_URL=redis://127.0.0.1:6379/9
 
+## bench-notify: `ckan opendatalocale notify` on France with ten years of history: its phases, a second run (see bench/notify/run.py)
+# its own database, dropped and created again by run.py before each round, and its own
+# DataStore (<name>_datastore, kept: test.ini's would be a test database's)
+.PHONY: bench-notify
+bench-notify: install-test cog
+	$(BIN)/python tools/ensure_datastore.py "$(BENCH_NOTIFY_DB_URL)" \
+		"$(BENCH_NOTIFY_DATASTORE_URL)" "$(BENCH_NOTIFY_DATASTORE_READ_URL)"
+	$(BENCH_NOTIFY_ENV) $(BIN)/ckan -c test.ini db upgrade
+	$(BENCH_NOTIFY_ENV) $(BIN)/python bench/notify/run.py $(COG)
+
+BENCH_NOTIFY_DB_URL ?= postgresql://postgres@127.0.0.1:5432/opendatalocale_bench_notify
+BENCH_NOTIFY_DATASTORE_URL = $(BENCH_NOTIFY_DB_URL)_datastore
+BENCH_NOTIFY_DATASTORE_READ_URL = $(subst postgres@,datastore_ro@,$(BENCH_NOTIFY_DB_URL))_datastore
+BENCH_NOTIFY_ENV := CKAN_SQLALCHEMY_URL=$(BENCH_NOTIFY_DB_URL) CKAN_REDIS_URL=redis://127.0.0.1:6379/13 \
+	CKAN_DATASTORE_WRITE_URL=$(BENCH_NOTIFY_DATASTORE_URL) \
+	CKAN_DATASTORE_READ_URL=$(BENCH_NOTIFY_DATASTORE_READ_URL)
+
 ## bench-search: search benchmark at 10 000 and 100 000 datasets (see README)
 bench-search: install-test test-datastore
 	$(BIN)/python tools/ensure_database.py "$(BENCH_DB_URL)"

@@ -266,3 +266,18 @@ def test_an_obliged_commune_lacking_types_is_reminded_at_most_monthly(app, smtp,
     # only Cesson-Sévigné's admin was written to, though other obliged
     # communes of Ille-et-Vilaine lack types too (nobody administers them)
     assert {m["email"] for m in mails() if m["kind"] == "manquant"} == {"maire@example.org"}
+
+
+def test_two_runs_never_overlap(app, smtp, commune):
+    """A run that outlasts its cron hour: the next one does nothing, so that
+    no pending mail is sent twice; once the first is over, runs go on."""
+    invalid_subventions(commune)
+    with model.meta.engine.connect() as other:  # a run under way elsewhere
+        other.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": notices._LOCK})
+        with pytest.raises(notices.Busy):
+            run(app)
+        result = CliRunner().invoke(ckan_command, ["-c", "test.ini", "opendatalocale", "notify"])
+        assert result.exit_code == 1 and "another run" in result.output
+        assert smtp.messages == [] and mails() == []
+        other.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": notices._LOCK})
+    assert run(app).sent == 2

@@ -20,7 +20,11 @@ def notify(ctx):
     ones; a failed send is kept and tried again at the next run."""
     # links in the mails are the portal's addresses (ckan.site_url)
     with ctx.meta["flask_app"].test_request_context(base_url=tk.config.get("ckan.site_url")):
-        result = notices.run()
+        try:
+            result = notices.run()
+        except notices.Busy as busy:
+            click.echo(f"Nothing done: {busy}.", err=True)
+            ctx.exit(1)
     click.echo(f"{result.events} events, {result.mails} mails written, {result.sent} sent, "
                f"{result.failed} failed (tried again next run), {result.without_email} "
                f"recipients without e-mail, {result.not_wanted} not wanted, "

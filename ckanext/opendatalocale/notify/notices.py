@@ -40,7 +40,7 @@ from ckanext.opendatalocale.scdl import status as st
 from . import digests, messages, settings
 from .model import event_table, mail_table
 
-__all__ = ["KINDS", "DIGEST", "Run", "record_validation", "find_stale", "find_missing",
+__all__ = ["KINDS", "DIGEST", "Run", "Busy", "record_validation", "find_stale", "find_missing",
            "find_digests", "compose", "send", "run", "SOON"]
 
 log = logging.getLogger(__name__)
@@ -186,12 +186,19 @@ def _unreachable(resource_id: str) -> bool:
     return bool(report.get("unreachable"))
 
 
+# an organisation's own fields only: its users, followers and parents cost
+# most of core's organization_show, and a reminder needs none of them
+_LIGHT = {"organization_show": {"include_users": False, "include_followers": False,
+                                "include_groups": False, "include_dataset_count": False,
+                                "include_extras": False, "include_tags": False}}
+
+
 def _active(action: str, id: Optional[str]) -> Optional[dict[str, Any]]:
     """A dataset or an organisation still there (deleted since: nobody is told)."""
     if not id:
         return None
     try:
-        found = tk.get_action(action)({"ignore_auth": True}, {"id": id})
+        found = tk.get_action(action)({"ignore_auth": True}, {"id": id, **_LIGHT.get(action, {})})
     except tk.ObjectNotFound:
         return None
     return found if found.get("state") == "active" else None
@@ -296,14 +303,31 @@ def send(now: datetime, result: Run) -> None:
         model.Session.commit()
 
 
+class Busy(RuntimeError):
+    """Another run of the command is under way."""
+
+
+_LOCK = 7_319_402_119  # pg_try_advisory_lock: one run at a time (report's snapshot: …118)
+
+
 def run(now: Optional[datetime] = None) -> Run:
-    """One run of the command: find, compose, send."""
+    """One run of the command: find, compose, send. Runs never overlap (an
+    hourly cron whose run outlasts the hour would send the same pending mail
+    twice): the lock is held on a connection of its own, and Busy raised
+    when another run holds it."""
     now = now or datetime.now(timezone.utc)
-    result = Run()
-    find_stale(now)
-    find_missing(now)
-    find_digests(now)
-    model.Session.commit()
-    compose(now, result)
-    send(now, result)
-    return result
+    with model.meta.engine.connect() as lock:
+        if not lock.execute(sa.text("SELECT pg_try_advisory_lock(:key)"),
+                            {"key": _LOCK}).scalar():
+            raise Busy("another run of `ckan opendatalocale notify` is under way")
+        try:
+            result = Run()
+            find_stale(now)
+            find_missing(now)
+            find_digests(now)
+            model.Session.commit()
+            compose(now, result)
+            send(now, result)
+            return result
+        finally:
+            lock.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": _LOCK})
