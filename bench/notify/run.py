@@ -284,7 +284,7 @@ def _targets():
         (digests, "_wrong", "digests._wrong (scdl_compliance_show)"),
         (digests, "agents", "digests.agents (one agent)"),
         (messages, "digest_mail", "messages.digest_mail"),
-        (notices, "_active", "notices._active (organization_show)"),
+        (notices, "_active", "notices._active (organization_show, package_show)"),
         (notices, "recipients", "notices.recipients"),
         (messages, "missing_mail", "messages.missing_mail"),
         (settings, "wants", "settings.wants"),
