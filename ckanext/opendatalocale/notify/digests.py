@@ -143,13 +143,15 @@ def section(territory: dict[str, str], start: date, end: date,
     """What the digest says of ``territory`` (None: nothing to say); the
     sections of a run are kept in ``cache`` (agents share territories)."""
     cache = {} if cache is None else cache
-    key = (territory["name"], start, end)
-    if key not in cache:
-        changes = _changes(territory["name"], start, end)
-        wrong = _wrong(territory["name"])
-        cache[key] = messages.Section(territory["title"], changes, wrong) \
-            if changes or wrong else None  # no change, or no history, and nothing wrong
-    return cache[key]
+    name = territory["name"]
+    if (name, start, end) not in cache:
+        cache[(name, start, end)] = _changes(name, start, end)
+    if name not in cache:  # what is wrong now: the same for a weekly and a monthly agent
+        cache[name] = _wrong(name)
+    changes, wrong = cache[(name, start, end)], cache[name]
+    if not changes and not wrong:  # no change, or no history, and nothing wrong
+        return None
+    return messages.Section(territory["title"], changes, wrong)
 
 
 def due(user_id: str, day: date) -> Optional[tuple[str, date, date]]:
